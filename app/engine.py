@@ -1,0 +1,231 @@
+"""Every step of a multi-channel 2-D convolution (cross-correlation, as PyTorch's conv2d).
+
+NumPy only: the app, the exports and the tests all read this module, and none of them
+should need a GUI library to check a number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+# Caps that keep one request from exhausting a shared server. They sit far above what the
+# demo shows (32x32x16 input, 16 filters of 11x11) so that the benchmark sizes still fit.
+MAX_INPUT_CELLS = 2**20  # padded input C * Hp * Wp
+MAX_STEPS = 2**20  # K * OH * OW window positions
+MAX_WINDOW_READS = 2**24  # C*OH*OW*FH*FW gathered window cells, and K*Cg*OH*OW partial sums
+
+Pair = tuple[int, int]
+
+
+def _pair(name: str, value: int | tuple[int, int], minimum: int) -> Pair:
+    """An int or a (rows, cols) pair of ints, each at least `minimum`."""
+    items = value if isinstance(value, (tuple, list, np.ndarray)) else (value, value)
+    if len(items) != 2:
+        raise ValueError(f"{name} must be an int or a (rows, cols) pair, got {value!r}")
+    pair = []
+    for item in items:
+        if isinstance(item, (bool, np.bool_)) or not isinstance(item, (int, np.integer)):
+            raise ValueError(f"{name} must be an int or a (rows, cols) pair of ints, got {value!r}")
+        if item < minimum:
+            raise ValueError(f"{name} must be at least {minimum}, got {value!r}")
+        pair.append(int(item))
+    return pair[0], pair[1]
+
+
+def _numeric(name: str, array: object, ndim: int, shape_doc: str) -> np.ndarray:
+    """`array` as a finite real array of `ndim` dimensions, integers kept as integers."""
+    array = np.asarray(array)
+    if array.ndim != ndim:
+        raise ValueError(f"{name} must be {ndim}-D {shape_doc}, got shape {array.shape}")
+    kind = array.dtype.kind  # b bool, i/u integers, f floats, c complex, others not numbers
+    if kind in "iu":
+        return array.astype(np.int64, copy=False)
+    if kind != "f":
+        raise ValueError(f"{name} must hold real numbers, got dtype {array.dtype}")
+    if not np.isfinite(array).all():
+        raise ValueError(f"{name} must be finite: it holds NaN or infinity")
+    return array.astype(np.result_type(array.dtype, np.float32), copy=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One window position: what CS231n's demo highlights and the sum it fills in."""
+
+    index: int  # position in the demo's order
+    filter: int  # output channel k
+    row: int  # output row
+    col: int  # output column
+    channels: tuple[int, ...]  # input channels filter k reads
+    rows: tuple[int, ...]  # padded-input rows the window covers (FH of them)
+    cols: tuple[int, ...]  # padded-input columns the window covers (FW of them)
+    scalars: tuple[float, ...]  # one dot product per entry of channels
+    bias: float
+    value: float  # sum(scalars) + bias
+
+
+class Convolution:
+    """A conv layer's every step: x (C, H, W), w (K, C // groups, FH, FW), b (K,)."""
+
+    def __init__(
+        self,
+        x: object,
+        w: object,
+        b: object = None,
+        *,
+        stride: int | Pair = 1,
+        padding: int | Pair = 0,
+        dilation: int | Pair = 1,
+        groups: int = 1,
+    ) -> None:
+        x = _numeric("x", x, 3, "(C, H, W)")
+        w = _numeric("w", w, 4, "(K, C // groups, FH, FW)")
+        C, H, W = x.shape  # channels, rows, columns
+        K, Cg, FH, FW = w.shape  # filters, channels per group, kernel rows, kernel columns
+        groups = _pair("groups", groups, 1)[0]
+        self.stride = sh, sw = _pair("stride", stride, 1)
+        self.padding = ph, pw = _pair("padding", padding, 0)
+        self.dilation = dh, dw = _pair("dilation", dilation, 1)
+        self.groups = groups
+        if min(C, H, W) < 1 or min(K, Cg, FH, FW) < 1:
+            raise ValueError(f"x {x.shape} and w {w.shape} must have no empty dimension")
+        if C % groups:
+            raise ValueError(f"input channels C={C} must be divisible by groups={groups}")
+        if K % groups:
+            raise ValueError(f"filters K={K} must be divisible by groups={groups}")
+        if Cg != C // groups:
+            raise ValueError(
+                f"w has {Cg} channels per filter but x has C={C} channels in groups={groups}: "
+                f"w.shape[1] must be C // groups = {C // groups}"
+            )
+        Hp, Wp = H + 2 * ph, W + 2 * pw
+        span_h, span_w = dh * (FH - 1) + 1, dw * (FW - 1) + 1  # the dilated kernel's extent
+        if span_h > Hp:
+            raise ValueError(
+                f"kernel height {FH} with dilation {dh} spans {span_h} rows, more than the "
+                f"padded input height {Hp} (H={H} + 2*padding {ph})"
+            )
+        if span_w > Wp:
+            raise ValueError(
+                f"kernel width {FW} with dilation {dw} spans {span_w} columns, more than the "
+                f"padded input width {Wp} (W={W} + 2*padding {pw})"
+            )
+        OH, OW = (Hp - span_h) // sh + 1, (Wp - span_w) // sw + 1  # PyTorch's floor rule
+        if C * Hp * Wp > MAX_INPUT_CELLS:
+            raise ValueError(
+                f"padded input {C}x{Hp}x{Wp} has {C * Hp * Wp} cells, "
+                f"over the cap {MAX_INPUT_CELLS}"
+            )
+        if K * OH * OW > MAX_STEPS:
+            raise ValueError(f"{K}x{OH}x{OW} = {K * OH * OW} steps, over the cap {MAX_STEPS}")
+        for what, count in (
+            ("window reads C*OH*OW*FH*FW", C * OH * OW * FH * FW),
+            ("partial sums K*(C//groups)*OH*OW", K * Cg * OH * OW),
+        ):
+            if count > MAX_WINDOW_READS:
+                raise ValueError(f"{what} = {count}, over the cap {MAX_WINDOW_READS}")
+        if b is None:
+            b = np.zeros(K, dtype=np.int64)
+        b = _numeric("b", b, 1, "(K,)")
+        if b.shape != (K,):
+            raise ValueError(f"b must have shape (K,) = ({K},), got {b.shape}")
+
+        self.x, self.w, self.b = x, w, b
+        self.padded = np.zeros((C, Hp, Wp), dtype=x.dtype)  # (C, Hp, Wp)
+        self.padded[:, ph : ph + H, pw : pw + W] = x
+        self._patches = self._gather_windows(OH, OW)  # (G, Cg, FH*FW, OH*OW)
+        dtype = np.result_type(self._patches.dtype, w.dtype)
+        weights = w.reshape(groups, K // groups, Cg * FH * FW).astype(dtype, copy=False)
+        patches = self._patches.reshape(groups, Cg * FH * FW, OH * OW)  # a view
+        # The same single contraction as conv2d: (K/G, Cg*FH*FW) @ (Cg*FH*FW, OH*OW) per group.
+        self.output = np.matmul(weights, patches).reshape(K, OH, OW) + b[:, None, None]
+        rows_covered = self._covered(Hp, OH, FH, sh, dh)  # (Hp,)
+        cols_covered = self._covered(Wp, OW, FW, sw, dw)  # (Wp,)
+        # Windows take every (row, col) pair of positions, so coverage is an outer product.
+        self.unvisited = ~np.outer(rows_covered, cols_covered)  # (Hp, Wp)
+
+    def _gather_windows(self, OH: int, OW: int) -> np.ndarray:
+        """Every window's cells, positions last: (G, Cg, FH*FW, OH*OW), one copy of the input."""
+        Cg, FH, FW = self.w.shape[1:]  # channels per group, kernel rows, kernel columns
+        (sh, sw), (dh, dw) = self.stride, self.dilation
+        span = (dh * (FH - 1) + 1, dw * (FW - 1) + 1)
+        windows = sliding_window_view(self.padded, span, axis=(1, 2))
+        windows = windows[:, : OH * sh : sh, : OW * sw : sw, ::dh, ::dw]  # (C, OH, OW, FH, FW)
+        # Window positions last keeps the copy and the matmuls on long contiguous rows.
+        return windows.transpose(0, 3, 4, 1, 2).reshape(self.groups, Cg, FH * FW, OH * OW)
+
+    @cached_property
+    def partials(self) -> np.ndarray:
+        """Each channel's dot product before the sum: (K, Cg, OH, OW), computed on first use."""
+        K, Cg, FH, FW = self.w.shape  # filters, channels per group, kernel rows, kernel columns
+        G, (_, OH, OW) = self.groups, self.output.shape
+        dtype = np.result_type(self._patches.dtype, self.w.dtype)
+        weights = self.w.reshape(G, K // G, Cg, FH * FW).transpose(
+            0, 2, 1, 3
+        )  # (G, Cg, K/G, FH*FW)
+        # One matmul per channel keeps the channels apart, which conv2d never does.
+        sums = np.matmul(weights.astype(dtype, copy=False), self._patches)  # (G, Cg, K/G, P)
+        # (G, Cg, K/G, P) -> (G, K/G, Cg, P) -> (K, Cg, OH, OW): a view when groups = 1
+        return sums.transpose(0, 2, 1, 3).reshape(K, Cg, OH, OW)
+
+    @staticmethod
+    def _covered(size: int, n_out: int, kernel: int, stride: int, dilation: int) -> np.ndarray:
+        """Which of `size` padded positions some window covers along one axis: (size,) bool."""
+        starts = np.arange(n_out) * stride  # (n_out,)
+        covered = np.zeros(size, dtype=bool)  # (size,)
+        covered[(starts[:, None] + np.arange(kernel) * dilation).ravel()] = True
+        return covered
+
+    @property
+    def shape(self) -> tuple[int, int, int]:
+        """The output's (K, OH, OW)."""
+        return self.output.shape
+
+    def __len__(self) -> int:
+        return self.output.size
+
+    def channels_of(self, k: int) -> range:
+        """The input channels filter k reads: its group's slice of C."""
+        K, Cg = self.w.shape[:2]
+        group = k // (K // self.groups)
+        return range(group * Cg, (group + 1) * Cg)
+
+    def __getitem__(self, n: int) -> Step:
+        if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)):
+            raise TypeError(f"step index must be an int, got {n!r}")
+        if not -len(self) <= n < len(self):
+            raise ValueError(
+                f"step n={n} is out of range: there are {len(self)} steps (0..{len(self) - 1})"
+            )
+        n = int(n) % len(self)
+        K, OH, OW = self.output.shape  # filters, output rows, output columns
+        k, i, j = np.unravel_index(n, (K, OH, OW))
+        FH, FW = self.w.shape[2:]
+        (sh, sw), (dh, dw) = self.stride, self.dilation
+        return Step(
+            index=n,
+            filter=int(k),
+            row=int(i),
+            col=int(j),
+            channels=tuple(self.channels_of(int(k))),
+            rows=tuple(int(i) * sh + r * dh for r in range(FH)),
+            cols=tuple(int(j) * sw + c * dw for c in range(FW)),
+            scalars=tuple(self.partials[k, :, i, j].tolist()),
+            bias=self.b[k].item(),
+            value=self.output[k, i, j].item(),
+        )
+
+    def __iter__(self) -> Iterator[Step]:
+        return (self[n] for n in range(len(self)))
+
+
+def cs231n_default(seed: int | None = None) -> Convolution:
+    """The CS231n notes' demo: x 5x5x3 of 0..2, padding 1, two 3x3x3 filters of -1..1, stride 2."""
+    rng = np.random.default_rng(seed)
+    x = rng.integers(0, 3, size=(3, 5, 5))  # (C, H, W)
+    w = rng.integers(-1, 2, size=(2, 3, 3, 3))  # (K, C, FH, FW)
+    return Convolution(x, w, np.array([1, 0]), stride=2, padding=1)
