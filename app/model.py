@@ -1,0 +1,127 @@
+"""The demo's settings and the convolution derived from them (param only: no Panel, no Bokeh)."""
+
+from __future__ import annotations
+
+import numpy as np
+import param
+
+from app.engine import Convolution
+
+SEED_MAX = 2**31 - 1
+AXES = ("stride", "padding", "dilation")
+
+
+class DemoSettings(param.Parameterized):
+    """Everything that defines one demo. Bounds here are the documented caps, read by widgets,
+    URL parsing and the command line alike; the default is the CS231n notes' set-up."""
+
+    height = param.Integer(
+        5, bounds=(1, 32), label="Input height", doc="Input rows, before padding"
+    )
+    width = param.Integer(5, bounds=(1, 32), label="Input width", doc="Input columns")
+    depth = param.Integer(3, bounds=(1, 16), label="Depth (channels)", doc="Input channels")
+    n_filters = param.Integer(2, bounds=(1, 16), label="Filters", doc="Output channels")
+    kernel_height = param.Integer(3, bounds=(1, 11), label="Kernel height", doc="Filter rows")
+    kernel_width = param.Integer(3, bounds=(1, 11), label="Kernel width", doc="Filter columns")
+    stride = param.Integer(2, bounds=(1, 8), label="Stride (rows)", doc="Rows between windows")
+    stride_cols = param.Integer(2, bounds=(1, 8), label="Stride (columns)")
+    padding = param.Integer(1, bounds=(0, 5), label="Padding (rows)", doc="Zero rows added")
+    padding_cols = param.Integer(1, bounds=(0, 5), label="Padding (columns)")
+    dilation = param.Integer(1, bounds=(1, 5), label="Dilation (rows)", doc="Gap between taps")
+    dilation_cols = param.Integer(1, bounds=(1, 5), label="Dilation (columns)")
+    separate_axes = param.Boolean(False, label="Set rows and columns apart")
+    groups = param.Integer(1, bounds=(1, 16), label="Groups", doc="Must divide depth and filters")
+    bias = param.Boolean(True, label="Bias")
+    values = param.Selector(
+        default="integers",
+        objects=["integers", "decimals", "ones"],
+        label="Values",
+        doc="CS231n's small integers (input 0..2, weights -1..1), one-decimal reals, or all ones",
+    )
+    seed = param.Integer(0, bounds=(0, SEED_MAX), label="Seed", doc="Seed of the random values")
+    edits = param.Dict(default={}, doc="Cells set by hand: {'x,d,r,c' | 'w,k,c,r,s' | 'b,k': v}")
+
+    conv = param.ClassSelector(class_=Convolution, doc="The last valid convolution")
+    error = param.String(default="", doc="Why the current settings give no convolution")
+
+    def __init__(self, **params) -> None:
+        super().__init__(**params)
+        self._link_axes()
+        self._rebuild()
+
+    @param.depends(*[f"{axis}" for axis in AXES], "separate_axes", watch=True)
+    def _link_axes(self) -> None:
+        if not self.separate_axes:
+            self.param.update({f"{axis}_cols": getattr(self, axis) for axis in AXES})
+
+    def divisors(self) -> list[int]:
+        """The groups values that divide both depth and filters."""
+        limit = min(self.depth, self.n_filters)
+        return [g for g in range(1, limit + 1) if self.depth % g == 0 and self.n_filters % g == 0]
+
+    @param.depends(
+        "height",
+        "width",
+        "depth",
+        "n_filters",
+        "kernel_height",
+        "kernel_width",
+        *AXES,
+        *[f"{axis}_cols" for axis in AXES],
+        "groups",
+        "bias",
+        "values",
+        "seed",
+        "edits",
+        watch=True,
+    )
+    def _rebuild(self) -> None:
+        try:
+            conv = self.build()
+        except ValueError as error:
+            self.error = str(error)  # the last valid conv stays on screen
+            return
+        self.param.update(conv=conv, error="")
+
+    def build(self) -> Convolution:
+        """The convolution these settings describe, or a ValueError naming what does not fit."""
+        if self.groups not in self.divisors():
+            raise ValueError(
+                f"groups={self.groups} must divide depth={self.depth} and "
+                f"filters={self.n_filters}: choose one of {self.divisors()}"
+            )
+        x, w, b = self.arrays()
+        return Convolution(
+            x,
+            w,
+            b if self.bias else None,
+            stride=(self.stride, self.stride_cols),
+            padding=(self.padding, self.padding_cols),
+            dilation=(self.dilation, self.dilation_cols),
+            groups=self.groups,
+        )
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """x (C, H, W), w (K, C // groups, FH, FW) and b (K,) from the seed and the edits."""
+        C, H, W = self.depth, self.height, self.width  # channels, rows, columns
+        K, FH, FW = self.n_filters, self.kernel_height, self.kernel_width
+        shapes = (C, H, W), (K, C // self.groups, FH, FW)
+        rng = np.random.default_rng(self.seed)
+        if self.values == "integers":  # drawn in the order cs231n_default draws them
+            x, w = rng.integers(0, 3, size=shapes[0]), rng.integers(-1, 2, size=shapes[1])
+            b = (np.arange(K) + 1) % 2  # (K,): 1, 0, 1, ... as the notes' b0 = 1, b1 = 0
+        elif self.values == "decimals":
+            x = np.round(rng.uniform(0, 2, size=shapes[0]), 1)
+            w = np.round(rng.uniform(-1, 1, size=shapes[1]), 1)
+            b = np.round(rng.uniform(-1, 1, size=K), 1)
+        else:
+            x, w, b = np.ones(shapes[0], int), np.ones(shapes[1], int), np.ones(K, int)
+        arrays = {"x": x, "w": w, "b": b}
+        for key, value in self.edits.items():
+            name, *index = key.split(",")
+            target = arrays[name]
+            if target.dtype.kind in "iu" and float(value) != int(value):
+                arrays = {n: a.astype(float) for n, a in arrays.items()}
+                target = arrays[name]
+            target[tuple(int(i) for i in index)] = value
+        return arrays["x"], arrays["w"], arrays["b"]

@@ -1,0 +1,130 @@
+// The demo's animation, run in the browser. Every CustomJS of one demo starts with this text
+// and ends with a line that calls one of the actions below.
+//
+// Args: meta (one row of sizes), origins (top-left of every block), cells, outputs, scalars,
+// window_box, kernel, cursor, links (the highlight glyphs), readout, slider, speed, toggle, finished.
+//
+// Changes made here to data and widgets never travel to the server: data arrays are edited in
+// place and announced with change.emit(); widget values are set with {sync: false}. The timer
+// lives on this demo's toggle model, so two demos on one page keep their own.
+const state = (toggle._convolution_demo ??= {timer: null, n: meta.data.start[0]})
+
+function sizes() {
+  const m = {}
+  for (const key of Object.keys(meta.data)) m[key] = meta.data[key][0]
+  return m
+}
+
+function fmt(value, integer) {
+  if (integer) return String(Math.round(value))
+  const text = (Math.round(value * 100) / 100 + 0).toFixed(2).replace(/\.?0+$/, "")
+  return text === "-0" ? "0" : text
+}
+
+function escape(text) {
+  return String(text).replace(/[&<>"]/g, (ch) => `&#${ch.charCodeAt(0)};`)
+}
+
+function locate(m, n) {
+  const k = Math.floor(n / (m.OH * m.OW))
+  const i = Math.floor(n / m.OW) % m.OH
+  const j = n % m.OW
+  const first = Math.floor(k / (m.K / m.G)) * m.Cg  // the first input channel filter k reads
+  return {k, i, j, first}
+}
+
+function place_highlights(m, at) {
+  const {k, i, j, first} = at
+  const ox = origins.data.x, oy = origins.data.y
+  const slice0 = m.C, bias0 = m.C + m.K * m.Cg, out0 = bias0 + m.K
+  const wx = window_box.data.x, wy = window_box.data.y, kx = kernel.data.x, ky = kernel.data.y
+  const l = links.data
+  let p = 0
+  for (let c = 0; c < m.Cg; c++) {
+    const d = first + c, s = slice0 + k * m.Cg + c
+    for (let r = 0; r < m.FH; r++) {
+      for (let q = 0; q < m.FW; q++, p++) {
+        wx[p] = ox[d] + j * m.sw + q * m.dw + 0.5
+        wy[p] = oy[d] + i * m.sh + r * m.dh + 0.5
+        kx[p] = ox[s] + q + 0.5
+        ky[p] = oy[s] + r + 0.5
+      }
+    }
+    const right = ox[d] + j * m.sw + (m.FW - 1) * m.dw + 1
+    const top = oy[d] + i * m.sh, bottom = top + (m.FH - 1) * m.dh + 1
+    l.x0[2 * c] = right; l.y0[2 * c] = top; l.x1[2 * c] = ox[s]; l.y1[2 * c] = oy[s]
+    l.x0[2 * c + 1] = right; l.y0[2 * c + 1] = bottom
+    l.x1[2 * c + 1] = ox[s]; l.y1[2 * c + 1] = oy[s] + m.FH
+  }
+  kx[p] = ox[bias0 + k] + 0.5
+  ky[p] = oy[bias0 + k] + 0.5
+  cursor.data.x[0] = ox[out0 + k] + j + 0.5
+  cursor.data.y[0] = oy[out0 + k] + i + 0.5
+  for (const source of [window_box, kernel, cursor, links]) source.change.emit()
+}
+
+function fill_outputs(m, n) {
+  const all = finished.active.length > 0
+  const shown = outputs.data.shown, text = outputs.data.text
+  for (let q = 0; q < m.N; q++) shown[q] = all || q <= n ? text[q] : ""
+  outputs.change.emit()
+}
+
+function readout_html(m, n, at) {
+  const {k, i, j, first} = at
+  const value = cells.data.value
+  const filters0 = m.C * m.Hp * m.Wp, bias = filters0 + m.K * m.Cg * m.FH * m.FW + k
+  const products = m.FH * m.FW <= 25 && m.Cg <= 4
+  const terms = []
+  let html = `<div class="head">step <b class="step">${n + 1}</b> / ${m.N}: `
+  html += `filter w${k} at o[${i},${j}] of o[:,:,${k}]</div>`
+  for (let c = 0; c < m.Cg; c++) {
+    const d = first + c, s = fmt(scalars.data.value[n * m.Cg + c], m.integer)
+    terms.push(`<span class="term">${escape(s)}</span>`)
+    html += `<div class="channel"><span class="what">x[:,:,${d}] · w${k}[:,:,${c}]</span>`
+    if (products) {
+      html += `<table class="products" title="window value × weight, cell by cell">`
+      for (let r = 0; r < m.FH; r++) {
+        html += "<tr>"
+        for (let q = 0; q < m.FW; q++) {
+          const x = value[(d * m.Hp + i * m.sh + r * m.dh) * m.Wp + j * m.sw + q * m.dw]
+          const w = value[filters0 + ((k * m.Cg + c) * m.FH + r) * m.FW + q]
+          html += `<td>${fmt(x * w, m.integer)}</td>`
+        }
+        html += "</tr>"
+      }
+      html += "</table>"
+    }
+    html += ` = s<sub>${c}</sub> = <b class="scalar" data-channel="${d}">${escape(s)}</b></div>`
+  }
+  const b = cells.data.text[bias], o = outputs.data.text[n]
+  html += `<div class="sum">${terms.join(" + ")} + <span class="bias">${escape(b)}</span>`
+  html += ` = <b class="value">${escape(o)}</b></div>`
+  return html
+}
+
+function render(n) {
+  const m = sizes()
+  n = ((Math.round(n) % m.N) + m.N) % m.N
+  state.n = n
+  const at = locate(m, n)
+  place_highlights(m, at)
+  fill_outputs(m, n)
+  readout.setv({text: readout_html(m, n, at)}, {sync: false})
+  if (slider.value !== n + 1) slider.setv({value: n + 1}, {sync: false})
+}
+
+function stop() {
+  if (state.timer !== null) clearInterval(state.timer)
+  state.timer = null
+}
+
+function play() {
+  stop()
+  state.timer = setInterval(() => render(state.n + 1), 1000 / speed.value)
+}
+
+function toggle_movement() {
+  if (state.timer === null) play()
+  else stop()
+}

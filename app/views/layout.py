@@ -1,0 +1,170 @@
+"""Where every cell and label of the CS231n picture goes, in cell units (y grows downwards).
+
+Pure NumPy: the Bokeh figure, the browser animation and the GIF renderer all read this, so
+the three draw the same picture.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from app.engine import Convolution
+
+LABEL_PX = 18  # height of a label row on screen, whatever the cell size
+CHAR_PX = 7.6  # width of one label character at the label font size
+GAP = 0.5  # units between blocks
+MAX_HEIGHT_PX = 660  # fits a 700 px iframe with the figure's own margins
+MAX_WIDTH_PX = 1100
+MIN_CELL_PX, MAX_CELL_PX = 3, 26  # the original draws 26 px cells
+LEGIBLE_CELL_PX = 14  # below this, values hide and only colours remain
+
+
+def format_values(values: np.ndarray) -> list[str]:
+    """Each value as the demo prints it: integers exactly, reals to two decimals, no '-0'."""
+    values = np.asarray(values)
+    if values.dtype.kind in "iu":
+        return [str(v) for v in values.ravel().tolist()]
+    rounded = np.round(values.ravel(), 2) + 0.0  # + 0.0 turns -0.0 into 0.0
+    return [f"{v:.2f}".rstrip("0").rstrip(".") for v in rounded.tolist()]
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """Top-left corners of every block, in cell units, for one cell size in pixels."""
+
+    cell_px: int
+    width: float
+    height: float
+    inputs: np.ndarray  # (C, 2) x, y of each padded channel grid
+    slices: np.ndarray  # (K, Cg, 2) of each filter's channel slices
+    biases: np.ndarray  # (K, 2)
+    outputs: np.ndarray  # (K, 2)
+    labels: dict[str, list]  # x, y, text of every heading
+
+    @property
+    def legible(self) -> bool:
+        return self.cell_px >= LEGIBLE_CELL_PX
+
+
+class _Columns:
+    """Stacks labelled blocks top to bottom, wrapping to a new column at the height budget."""
+
+    def __init__(self, x: float, max_height: float, label_h: float, cell_px: int) -> None:
+        self.x, self.y, self.col_width = x, 0.0, 0.0
+        self.max_height, self.label_h, self.cell_px = max_height, label_h, cell_px
+        self.labels: dict[str, list] = {"x": [], "y": [], "text": []}
+        self.bottom = 0.0
+
+    def heading(self, text: str) -> None:
+        self._label(text)
+        self.y += self.label_h
+
+    def block(self, label: str, rows: int, cols: int) -> tuple[float, float]:
+        """Places a label and a rows x cols grid under it; returns the grid's top-left."""
+        if self.y > 0 and self.y + self.label_h + rows > self.max_height:
+            self.x, self.y, self.col_width = self.x + self.col_width + GAP, 0.0, 0.0
+        self._label(label)
+        origin = (self.x, self.y + self.label_h)
+        self.y += self.label_h + rows + GAP
+        self.col_width = max(self.col_width, cols)
+        self.bottom = max(self.bottom, self.y)
+        return origin
+
+    def _label(self, text: str) -> None:
+        self.labels["x"].append(self.x)
+        self.labels["y"].append(self.y + self.label_h * 0.85)
+        self.labels["text"].append(text)
+        self.col_width = max(self.col_width, len(text) * CHAR_PX / self.cell_px)
+
+    def right(self) -> float:
+        return self.x + self.col_width + 2 * GAP
+
+
+def _place(conv: Convolution, cell_px: int) -> Geometry:
+    C, Hp, Wp = conv.padded.shape  # channels, padded rows, padded columns
+    K, Cg, FH, FW = conv.w.shape  # filters, channels per group, kernel rows, kernel columns
+    OH, OW = conv.output.shape[1:]
+    label_h = LABEL_PX / cell_px
+    max_height = max(MAX_HEIGHT_PX / cell_px, label_h * 2 + max(Hp, FH, OH))
+    labels: dict[str, list] = {"x": [], "y": [], "text": []}
+
+    def merge(columns: _Columns) -> None:
+        for key in labels:
+            labels[key] += columns.labels[key]
+
+    stack = _Columns(0.0, max_height, label_h, cell_px)
+    (ph, pw), (H, W) = conv.padding, conv.x.shape[1:]
+    pad = f"+pad {ph}" if ph == pw else f"+pad {ph},{pw}"
+    stack.heading(f"Input Volume ({pad}) ({Hp}x{Wp}x{C})")
+    inputs = np.array([stack.block(f"x[:,:,{d}]", Hp, Wp) for d in range(C)])
+    merge(stack)
+    bottom = stack.bottom
+
+    slices, biases = np.zeros((K, Cg, 2)), np.zeros((K, 2))
+    x = stack.right()
+    for k in range(K):
+        stack = _Columns(x, max_height, label_h, cell_px)
+        stack.heading(f"Filter W{k} ({FH}x{FW}x{Cg})")
+        reads = list(conv.channels_of(k))
+        for c in range(Cg):
+            source = f" of x[:,:,{reads[c]}]" if conv.groups > 1 else ""
+            slices[k, c] = stack.block(f"w{k}[:,:,{c}]{source}", FH, FW)
+        biases[k] = stack.block(f"b{k} (bias)", 1, 1)
+        merge(stack)
+        bottom, x = max(bottom, stack.bottom), stack.right()
+
+    stack = _Columns(x, max_height, label_h, cell_px)
+    stack.heading(f"Output Volume ({OH}x{OW}x{K})")
+    outputs = np.array([stack.block(f"o[:,:,{k}]", OH, OW) for k in range(K)])
+    merge(stack)
+    bottom = max(bottom, stack.bottom)
+    return Geometry(cell_px, stack.right(), bottom, inputs, slices, biases, outputs, labels)
+
+
+def place(conv: Convolution) -> Geometry:
+    """The largest cells (up to the original's 26 px) at which the picture fits the screen."""
+    for cell_px in range(MAX_CELL_PX, MIN_CELL_PX - 1, -1):
+        geometry = _place(conv, cell_px)
+        fits_height = geometry.height * cell_px <= MAX_HEIGHT_PX + LABEL_PX
+        if fits_height and geometry.width * cell_px <= MAX_WIDTH_PX:
+            return geometry
+    return geometry
+
+
+def cell_columns(conv: Convolution, geometry: Geometry) -> dict[str, list | np.ndarray]:
+    """Input (with padding), filter and bias cells: centre, text, fill, hatch, value."""
+    C, Hp, Wp = conv.padded.shape  # channels, padded rows, padded columns
+    K, Cg, FH, FW = conv.w.shape  # filters, channels per group, kernel rows, kernel columns
+    (ph, pw), (H, W) = conv.padding, conv.x.shape[1:]
+    d, r, c = np.indices((C, Hp, Wp)).reshape(3, -1)  # each (C*Hp*Wp,)
+    is_pad = (r < ph) | (r >= ph + H) | (c < pw) | (c >= pw + W)
+    input_x = geometry.inputs[d, 0] + c + 0.5
+    input_y = geometry.inputs[d, 1] + r + 0.5
+    k, s, fr, fc = np.indices((K, Cg, FH, FW)).reshape(4, -1)  # each (K*Cg*FH*FW,)
+    filter_x = geometry.slices[k, s, 0] + fc + 0.5
+    filter_y = geometry.slices[k, s, 1] + fr + 0.5
+    hatch = np.where(np.tile(conv.unvisited.ravel(), C), "/", " ")
+    n_weights = K * Cg * FH * FW + K
+    return {
+        "x": np.concatenate([input_x, filter_x, geometry.biases[:, 0] + 0.5]),
+        "y": np.concatenate([input_y, filter_y, geometry.biases[:, 1] + 0.5]),
+        "value": np.concatenate([conv.padded.ravel(), conv.w.ravel(), conv.b]).astype(float),
+        "text": format_values(conv.padded) + format_values(conv.w) + format_values(conv.b),
+        "fill": np.where(is_pad, "#DDDDDD", "#DDDDFF").tolist() + ["#FFDDDD"] * n_weights,
+        "hatch": hatch.tolist() + [" "] * n_weights,
+    }
+
+
+def output_columns(conv: Convolution, geometry: Geometry) -> dict[str, list | np.ndarray]:
+    """Output cells in step order (filter, row, column), with their final values' text."""
+    K, OH, OW = conv.output.shape  # filters, output rows, output columns
+    k, r, c = np.indices((K, OH, OW)).reshape(3, -1)  # each (K*OH*OW,)
+    text = format_values(conv.output)
+    return {
+        "x": geometry.outputs[k, 0] + c + 0.5,
+        "y": geometry.outputs[k, 1] + r + 0.5,
+        "text": text,
+        "shown": list(text),
+    }
