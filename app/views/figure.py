@@ -1,4 +1,4 @@
-"""The animated demo as Bokeh models alone: one builder for the server, HTML export and notebooks."""
+"""The animated demo as Bokeh models alone: one builder for server, HTML export, notebooks."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ from app.views.layout import Geometry
 def highlight_columns(conv: Convolution, geometry: Geometry, n: int) -> dict[str, dict]:
     """Cell centres of step n's window (blue), filter and bias (red), output cell (green)."""
     step = conv[n]
-    K, Cg, FH, FW = conv.w.shape  # filters, channels per group, kernel rows, kernel columns
+    FH, FW = conv.w.shape[2:]  # kernel rows, kernel columns
     rows, cols = np.meshgrid(step.rows, step.cols, indexing="ij")  # (FH, FW) each
     fr, fc = np.meshgrid(np.arange(FH), np.arange(FW), indexing="ij")  # (FH, FW) each
     window = {"x": [], "y": []}

@@ -95,7 +95,7 @@ def _place(conv: Convolution, cell_px: int) -> Geometry:
             labels[key] += columns.labels[key]
 
     stack = _Columns(0.0, max_height, label_h, cell_px)
-    (ph, pw), (H, W) = conv.padding, conv.x.shape[1:]
+    ph, pw = conv.padding
     pad = f"+pad {ph}" if ph == pw else f"+pad {ph},{pw}"
     stack.heading(f"Input Volume ({pad}) ({Hp}x{Wp}x{C})")
     inputs = np.array([stack.block(f"x[:,:,{d}]", Hp, Wp) for d in range(C)])
