@@ -6,4 +6,4 @@ from app import ConvolutionDemo
 
 pn.extension(design="native")
 
-ConvolutionDemo().servable(title="Convolution demo")
+ConvolutionDemo.from_address(pn.state.session_args).servable(title="Convolution demo")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from importlib.resources import files
 
-import numpy as np
 from bokeh.core.properties import value
 from bokeh.layouts import column, row
 from bokeh.models import (
@@ -13,15 +12,17 @@ from bokeh.models import (
     ColumnDataSource,
     CustomJS,
     Div,
+    HoverTool,
     InlineStyleSheet,
     Range1d,
     Slider,
+    TapTool,
 )
 from bokeh.plotting import figure
 
 from app.engine import Convolution
-from app.views.highlight import highlight_columns
-from app.views.layout import cell_columns, output_columns, place
+from app.views.layout import place
+from app.views.sources import source_data
 
 LIBRARY = (files("app.views") / "js" / "demo.js").read_text()
 READOUT_CSS = (files("app.views") / "readout.css").read_text()
@@ -29,14 +30,16 @@ CELL = 0.86  # cell side in units: the gaps between cells are the original's whi
 BLUE, RED, GREEN = "#0000AA", "#AA0000", "#00AA00"
 
 SOURCES = ("meta", "origins", "cells", "outputs", "scalars", "window_box", "kernel", "cursor")
+HIGHLIGHTS = ("window_box", "kernel", "cursor", "links")
 
 
 class DemoFigure:
     """Figure, controls and readout of one demo; `update` repaints them in place."""
 
-    def __init__(self, conv: Convolution, step: int = 0) -> None:
-        self.sources = {name: ColumnDataSource(name=f"conv_{name}") for name in SOURCES}
-        self.sources["links"] = ColumnDataSource(name="conv_links")
+    def __init__(self, conv: Convolution, step: int = 0, *, write_url: bool = False) -> None:
+        names = (*SOURCES, "links", "preview")
+        self.sources = {name: ColumnDataSource(name=f"conv_{name}") for name in names}
+        self.write_url = write_url  # a served page keeps the paused step in its address
         self.figure = self._figure()
         self.toggle = Button(label="Toggle Movement", name="conv_toggle", button_type="primary")
         self.back = Button(label="◀ Step back", name="conv_back")
@@ -85,7 +88,9 @@ class DemoFigure:
             hatch_color="#888888",
             hatch_scale=6,
         )
-        fig.rect("x", "y", CELL, CELL, source=s["outputs"], fill_color="#DDFFDD", line_color=None)
+        self.output_cells = fig.rect(
+            "x", "y", CELL, CELL, source=s["outputs"], fill_color="#DDFFDD", line_color=None
+        )
         self.values = [
             fig.text("x", "y", text="text", source=s["cells"], name="conv_cell_text"),
             fig.text("x", "y", text="shown", source=s["outputs"], name="conv_output_text"),
@@ -121,6 +126,18 @@ class DemoFigure:
                 line_width=width,
                 name=f"conv_{name}_glyph",
             )
+        fig.rect(
+            "x",
+            "y",
+            CELL,
+            CELL,
+            source=s["preview"],
+            fill_alpha=0,
+            line_color=BLUE,
+            line_dash="dashed",
+            line_width=1.5,
+            name="conv_preview_glyph",
+        )
         return fig
 
     def _connect(self) -> None:
@@ -137,12 +154,12 @@ class DemoFigure:
             return CustomJS(args=args, code=f"{LIBRARY}\n{code}")
 
         self.toggle.js_on_click(action("toggle_movement()"))
-        self.back.js_on_click(action("stop(); render(state.n - 1)"))
-        self.forward.js_on_click(action("stop(); render(state.n + 1)"))
+        self.back.js_on_click(action("go(state.n - 1)"))
+        self.forward.js_on_click(action("go(state.n + 1)"))
         # A person scrubbing wants to look, so the slider pauses the movement.
         self.slider.js_on_change(
             "value",
-            action("if (cb_obj.value - 1 !== state.n) { stop(); render(cb_obj.value - 1) }"),
+            action("if (cb_obj.value - 1 !== state.n) go(cb_obj.value - 1)"),
         )
         self.speed.js_on_change("value", action("if (state.timer !== null) play()"))
         self.finished.js_on_change("active", action("render(state.n)"))
@@ -150,42 +167,31 @@ class DemoFigure:
         self.sources["meta"].js_on_change(
             "data", action("render(Math.min(state.n, sizes().N - 1))")
         )
-        self.start = action("render(state.n); play()")
+        self.start = action("start()")
+        # Output cells answer the pointer in the browser: hover previews, click jumps there.
+        hover = HoverTool(
+            renderers=[self.output_cells],
+            tooltips=None,
+            name="conv_hover",
+            callback=action("on_hover(cb_data.geometry)"),
+        )
+        tap = TapTool(
+            renderers=[self.output_cells],
+            behavior="inspect",
+            name="conv_tap",
+            callback=action("on_tap(cb_data.geometries)"),
+        )
+        self.figure.add_tools(hover, tap)
+        self.figure.js_on_event("mouseleave", action("show_preview(sizes(), -1)"))
 
     def update(self, conv: Convolution, step: int = 0) -> None:
         """Repaints every source for a new convolution; `meta` goes last, as it triggers the JS."""
         geometry = place(conv)
-        C, Hp, Wp = conv.padded.shape  # channels, padded rows, padded columns
-        K, Cg, FH, FW = conv.w.shape  # filters, channels per group, kernel rows, kernel columns
-        OH, OW = conv.output.shape[1:]
-        s = self.sources
-        s["origins"].data = {
-            "x": np.concatenate(
-                [
-                    geometry.inputs[:, 0],
-                    geometry.slices[..., 0].ravel(),
-                    geometry.biases[:, 0],
-                    geometry.outputs[:, 0],
-                ]
-            ),
-            "y": np.concatenate(
-                [
-                    geometry.inputs[:, 1],
-                    geometry.slices[..., 1].ravel(),
-                    geometry.biases[:, 1],
-                    geometry.outputs[:, 1],
-                ]
-            ),
-        }
-        s["cells"].data = cell_columns(conv, geometry)
-        outputs = output_columns(conv, geometry)
         step = min(max(step, 0), len(conv) - 1)
-        outputs["shown"] = [t if q <= step else "" for q, t in enumerate(outputs["text"])]
-        s["outputs"].data = outputs
-        partials = conv.partials.transpose(0, 2, 3, 1)  # (K, OH, OW, Cg): step-major
-        s["scalars"].data = {"value": partials.ravel().astype(float)}
-        for name, columns in highlight_columns(conv, geometry, step).items():
-            s[name].data = {key: np.asarray(value, dtype=float) for key, value in columns.items()}
+        data = source_data(conv, geometry, step, self.write_url)
+        meta = data.pop("meta")
+        for name, columns in data.items():
+            self.sources[name].data = columns
         self.labels.data = geometry.labels
         px = geometry.cell_px
         self.figure.update(width=int(geometry.width * px) + 8, height=int(geometry.height * px) + 8)
@@ -195,25 +201,4 @@ class DemoFigure:
             renderer.visible = geometry.legible
             renderer.glyph.text_font_size = f"{min(13, round(px * 0.5))}px"
         self.slider.update(end=max(len(conv), 2), disabled=len(conv) < 2)
-        s["meta"].data = {
-            key: [int(value)]
-            for key, value in dict(
-                C=C,
-                Hp=Hp,
-                Wp=Wp,
-                K=K,
-                Cg=Cg,
-                G=conv.groups,
-                FH=FH,
-                FW=FW,
-                OH=OH,
-                OW=OW,
-                sh=conv.stride[0],
-                sw=conv.stride[1],
-                dh=conv.dilation[0],
-                dw=conv.dilation[1],
-                N=len(conv),
-                integer=conv.output.dtype.kind in "iu",
-                start=step,
-            ).items()
-        }
+        self.sources["meta"].data = meta

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import html
+
 import panel as pn
 import param
 
+from app.engine import Convolution
+from app.explain import size_formulas, unvisited_note
 from app.model import AXES, DemoSettings
+
+
+def explain(conv: Convolution) -> str:
+    """The output-size formulas and the unvisited-cell note, as Markdown."""
+    lines = [f"`{line}`" for line in size_formulas(conv)]
+    note = unvisited_note(conv)
+    return "  \n".join(lines) + (f"\n\n{note}" if note else "")
+
 
 SIZE_PARAMS = ("height", "width", "depth", "n_filters", "kernel_height", "kernel_width")
 
@@ -15,6 +27,7 @@ class SettingsPanel(pn.viewable.Viewer):
 
     settings = param.ClassSelector(class_=DemoSettings)
     demo = param.Parameter(doc="The ConvolutionDemo whose values 'New values' renews")
+    notices = param.List(default=[], item_type=str, doc="What was wrong with the address")
 
     def __init__(self, settings: DemoSettings, **params) -> None:
         super().__init__(settings=settings, **params)
@@ -26,6 +39,16 @@ class SettingsPanel(pn.viewable.Viewer):
             name="settings_error",
             margin=(0, 10),
         )
+        notices = "\n".join(f"- {html.escape(notice)}" for notice in self.notices)
+        self.notice = pn.pane.Alert(
+            f"The address had values that do not fit:\n\n{notices}",
+            alert_type="warning",
+            visible=bool(self.notices),
+            name="address_notices",
+            margin=(0, 10),
+        )
+        self.messages = pn.Column(self.notice, self.message, margin=0)
+        self.explanation = pn.pane.Markdown(s.param.conv.rx().rx.pipe(explain), width=300)
         self.groups = pn.widgets.Select(name="Groups", options=s.divisors(), value=s.groups)
         self.groups.link(s, value="groups")
         s.param.watch(self._offer_groups, ["depth", "n_filters"])
@@ -62,4 +85,4 @@ class SettingsPanel(pn.viewable.Viewer):
         self.settings.param.update(defaults)
 
     def __panel__(self) -> pn.viewable.Viewable:
-        return pn.Column(self.message, self._controls)
+        return pn.Column(self.messages, self._controls, self.explanation)

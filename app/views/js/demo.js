@@ -2,7 +2,8 @@
 // and ends with a line that calls one of the actions below.
 //
 // Args: meta (one row of sizes), origins (top-left of every block), cells, outputs, scalars,
-// window_box, kernel, cursor, links (the highlight glyphs), readout, slider, speed, toggle, finished.
+// window_box, kernel, cursor, links (the highlight glyphs), preview (the window of a hovered
+// output cell), readout, slider, speed, toggle, finished.
 //
 // Changes made here to data and widgets never travel to the server: data arrays are edited in
 // place and announced with change.emit(); widget values are set with {sync: false}. The timer
@@ -33,19 +34,61 @@ function locate(m, n) {
   return {k, i, j, first}
 }
 
+function place_window(m, at, target) {
+  const {i, j, first} = at
+  const ox = origins.data.x, oy = origins.data.y, tx = target.data.x, ty = target.data.y
+  let p = 0
+  for (let d = first; d < first + m.Cg; d++) {
+    for (let r = 0; r < m.FH; r++) {
+      for (let q = 0; q < m.FW; q++, p++) {
+        tx[p] = ox[d] + j * m.sw + q * m.dw + 0.5
+        ty[p] = oy[d] + i * m.sh + r * m.dh + 0.5
+      }
+    }
+  }
+  target.change.emit()
+}
+
+function output_at(m, x, y) {
+  // The step whose output cell lies under data point (x, y), or -1.
+  const out0 = m.C + m.K * m.Cg + m.K
+  for (let k = 0; k < m.K; k++) {
+    const col = Math.floor(x - origins.data.x[out0 + k]), row = Math.floor(y - origins.data.y[out0 + k])
+    if (row >= 0 && row < m.OH && col >= 0 && col < m.OW) return (k * m.OH + row) * m.OW + col
+  }
+  return -1
+}
+
+function on_hover(point) {
+  const m = sizes()
+  show_preview(m, output_at(m, point.x, point.y))
+}
+
+function on_tap(point) {
+  const n = output_at(sizes(), point.x, point.y)
+  if (n >= 0) go(n)
+}
+
+function show_preview(m, n) {
+  if (n < 0) {
+    preview.data.x.fill(-1000)  // off the plot: nothing hovered
+    preview.change.emit()
+  } else {
+    place_window(m, locate(m, n), preview)
+  }
+}
+
 function place_highlights(m, at) {
   const {k, i, j, first} = at
   const ox = origins.data.x, oy = origins.data.y
   const slice0 = m.C, bias0 = m.C + m.K * m.Cg, out0 = bias0 + m.K
-  const wx = window_box.data.x, wy = window_box.data.y, kx = kernel.data.x, ky = kernel.data.y
-  const l = links.data
+  const kx = kernel.data.x, ky = kernel.data.y, l = links.data
+  place_window(m, at, window_box)
   let p = 0
   for (let c = 0; c < m.Cg; c++) {
     const d = first + c, s = slice0 + k * m.Cg + c
     for (let r = 0; r < m.FH; r++) {
       for (let q = 0; q < m.FW; q++, p++) {
-        wx[p] = ox[d] + j * m.sw + q * m.dw + 0.5
-        wy[p] = oy[d] + i * m.sh + r * m.dh + 0.5
         kx[p] = ox[s] + q + 0.5
         ky[p] = oy[s] + r + 0.5
       }
@@ -60,7 +103,7 @@ function place_highlights(m, at) {
   ky[p] = oy[bias0 + k] + 0.5
   cursor.data.x[0] = ox[out0 + k] + j + 0.5
   cursor.data.y[0] = oy[out0 + k] + i + 0.5
-  for (const source of [window_box, kernel, cursor, links]) source.change.emit()
+  for (const source of [kernel, cursor, links]) source.change.emit()
 }
 
 function fill_outputs(m, n) {
@@ -114,9 +157,27 @@ function render(n) {
   if (slider.value !== n + 1) slider.setv({value: n + 1}, {sync: false})
 }
 
+function remember_step() {
+  // A paused step goes into the address, so that copying it shows the same step.
+  if (!meta.data.write_url[0]) return
+  try {
+    const url = new URL(document.location.href)
+    url.searchParams.set("step", String(state.n + 1))
+    history.replaceState(history.state, "", url)
+  } catch (error) {
+    console.warn("the step could not be written to the address", error)
+  }
+}
+
 function stop() {
   if (state.timer !== null) clearInterval(state.timer)
   state.timer = null
+}
+
+function go(n) {
+  stop()
+  render(n)
+  remember_step()
 }
 
 function play() {
@@ -125,6 +186,38 @@ function play() {
 }
 
 function toggle_movement() {
-  if (state.timer === null) play()
-  else stop()
+  if (state.timer === null) {
+    play()
+  } else {
+    stop()
+    remember_step()
+  }
+}
+
+function on_key(event) {
+  const target = event.composedPath()[0]
+  const tag = (target && target.tagName) || ""
+  // Typing in a field, or space on a focused button, keeps its usual meaning.
+  if (/^(INPUT|TEXTAREA|SELECT|BUTTON)$/.test(tag) || (target && target.isContentEditable)) return
+  const m = sizes()
+  const actions = {
+    " ": toggle_movement,
+    ArrowLeft: () => go(state.n - 1),
+    ArrowRight: () => go(state.n + 1),
+    Home: () => go(0),
+    End: () => go(m.N - 1),
+  }
+  const action = actions[event.key]
+  if (action === undefined || event.ctrlKey || event.altKey || event.metaKey) return
+  event.preventDefault()
+  action()
+}
+
+function start() {
+  render(state.n)
+  if (!state.keys) {
+    state.keys = true
+    document.addEventListener("keydown", on_key)
+  }
+  play()
 }

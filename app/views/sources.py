@@ -1,0 +1,40 @@
+"""The data of every ColumnDataSource of the demo, for one convolution (no Bokeh here)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from app.engine import Convolution
+from app.views.highlight import highlight_columns
+from app.views.layout import Geometry, cell_columns, output_columns
+
+OFF_PLOT = -1000.0  # where the hover preview waits while no output cell is hovered
+
+
+def source_data(conv: Convolution, geometry: Geometry, step: int, write_url: bool) -> dict:
+    """Each source's columns, in the order they must reach the page: `meta` last, as its
+    change is what tells the browser to redraw with the new arrays."""
+    C, Hp, Wp = conv.padded.shape  # channels, padded rows, padded columns
+    K, Cg, FH, FW = conv.w.shape  # filters, channels per group, kernel rows, kernel columns
+    OH, OW = conv.output.shape[1:]
+    blocks = (geometry.inputs, geometry.slices.reshape(-1, 2), geometry.biases, geometry.outputs)
+    origins = np.concatenate(blocks)  # (C + K*Cg + 2K, 2): the order js/demo.js indexes
+    outputs = output_columns(conv, geometry)
+    outputs["shown"] = [text if q <= step else "" for q, text in enumerate(outputs["text"])]
+    partials = conv.partials.transpose(0, 2, 3, 1)  # (K, OH, OW, Cg): step-major
+    data = {
+        "origins": {"x": origins[:, 0], "y": origins[:, 1]},
+        "cells": cell_columns(conv, geometry),
+        "outputs": outputs,
+        "scalars": {"value": partials.ravel().astype(float)},
+        "preview": {"x": np.full(Cg * FH * FW, OFF_PLOT), "y": np.zeros(Cg * FH * FW)},
+    }
+    for name, columns in highlight_columns(conv, geometry, step).items():
+        data[name] = {key: np.asarray(value, dtype=float) for key, value in columns.items()}
+    sizes = dict(
+        C=C, Hp=Hp, Wp=Wp, K=K, Cg=Cg, G=conv.groups, FH=FH, FW=FW, OH=OH, OW=OW,
+        sh=conv.stride[0], sw=conv.stride[1], dh=conv.dilation[0], dw=conv.dilation[1],
+        N=len(conv), integer=conv.output.dtype.kind in "iu", start=step, write_url=write_url,
+    )  # fmt: skip
+    data["meta"] = {key: [int(value)] for key, value in sizes.items()}
+    return data
