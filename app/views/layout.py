@@ -16,7 +16,7 @@ LABEL_PX = 18  # height of a label row on screen, whatever the cell size
 CHAR_PX = 7.6  # width of one label character at the label font size
 GAP = 0.5  # units between blocks
 MAX_HEIGHT_PX = 660  # fits a 700 px iframe with the figure's own margins
-MAX_WIDTH_PX = 1100
+MAX_WIDTH_PX = 760  # with the settings and the readout, fits a 1440 px wide screen
 MIN_CELL_PX, MAX_CELL_PX = 3, 26  # the original draws 26 px cells
 LEGIBLE_CELL_PX = 14  # below this, values hide and only colours remain
 

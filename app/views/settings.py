@@ -10,6 +10,9 @@ import param
 from app.engine import Convolution
 from app.explain import size_formulas, unvisited_note
 from app.model import AXES, DemoSettings
+from app.query import parse_value
+
+SIZES = ("height", "width", "depth", "n_filters", "kernel_height", "kernel_width")
 
 
 def explain(conv: Convolution) -> str:
@@ -19,11 +22,28 @@ def explain(conv: Convolution) -> str:
     return "  \n".join(lines) + (f"\n\n{note}" if note else "")
 
 
-SIZE_PARAMS = ("height", "width", "depth", "n_filters", "kernel_height", "kernel_width")
+def choice(settings: DemoSettings, name: str) -> pn.widgets.Select:
+    """A named drop-down of every value the parameter's bounds allow: the cap is on view."""
+    parameter = settings.param[name]
+    low, high = parameter.bounds
+    label = f"{parameter.label} ({low} to {high})"
+    options = list(range(low, high + 1))
+    return pn.widgets.Select.from_param(parameter, name=label, options=options, width=145)
+
+
+def switch(settings: DemoSettings, name: str) -> pn.widgets.CheckBoxGroup:
+    """A labelled checkbox tied both ways to a Boolean parameter."""
+    label = settings.param[name].label
+    box = pn.widgets.CheckBoxGroup(
+        options=[label], value=[label] if getattr(settings, name) else []
+    )
+    box.param.watch(lambda event: setattr(settings, name, bool(event.new)), "value")
+    settings.param.watch(lambda event: setattr(box, "value", [label] if event.new else []), name)
+    return box
 
 
 class SettingsPanel(pn.viewable.Viewer):
-    """Widgets for one DemoSettings, the output-size formula and the error message."""
+    """Widgets for one DemoSettings, the output-size formula and the messages."""
 
     settings = param.ClassSelector(class_=DemoSettings)
     demo = param.Parameter(doc="The ConvolutionDemo whose values 'New values' renews")
@@ -32,57 +52,59 @@ class SettingsPanel(pn.viewable.Viewer):
     def __init__(self, settings: DemoSettings, **params) -> None:
         super().__init__(settings=settings, **params)
         s = settings
+        error = s.param.error.rx()
         self.message = pn.pane.Alert(
-            s.param.error.rx(),
-            alert_type="danger",
-            visible=s.param.error.rx().rx.bool(),
-            name="settings_error",
-            margin=(0, 10),
+            error, alert_type="danger", visible=error.rx.bool(), name="settings_error"
         )
         notices = "\n".join(f"- {html.escape(notice)}" for notice in self.notices)
         self.notice = pn.pane.Alert(
             f"The address had values that do not fit:\n\n{notices}",
-            alert_type="warning",
-            visible=bool(self.notices),
-            name="address_notices",
-            margin=(0, 10),
-        )
-        self.messages = pn.Column(self.notice, self.message, margin=0)
+            alert_type="warning", visible=bool(self.notices), name="address_notices",
+        )  # fmt: skip
+        self.messages = pn.Column(self.notice, self.message, width=320, margin=(0, 5))
         self.explanation = pn.pane.Markdown(s.param.conv.rx().rx.pipe(explain), width=300)
-        self.groups = pn.widgets.Select(name="Groups", options=s.divisors(), value=s.groups)
+        self.groups = pn.widgets.Select(
+            name="Groups", options=s.divisors(), value=s.groups, width=145
+        )
         self.groups.link(s, value="groups")
         s.param.watch(self._offer_groups, ["depth", "n_filters"])
+        s.param.watch(lambda event: setattr(self.groups, "value", event.new), "groups")
+        self.seed = pn.widgets.TextInput(name="Seed", value=str(s.seed))
+        self.seed.param.watch(self._set_seed, "value")
+        s.param.watch(lambda event: setattr(self.seed, "value", str(event.new)), "seed")
         new_values = pn.widgets.Button(name="New values", button_type="success")
         new_values.on_click(lambda event: self.demo.new_values())
         reset = pn.widgets.Button(name="Reset to the CS231n default")
         reset.on_click(self._reset)
-        integer = {name: {"type": pn.widgets.IntInput} for name in SIZE_PARAMS}
         self._controls = pn.Column(
             pn.Row(new_values, reset),
-            pn.widgets.IntInput.from_param(s.param["seed"], name="Seed"),
+            self.seed,
             pn.widgets.RadioButtonGroup.from_param(s.param["values"], name="Values"),
-            pn.Param(s, parameters=list(SIZE_PARAMS), widgets=integer, show_name=False),
-            *[pn.widgets.IntInput.from_param(s.param[axis]) for axis in AXES],
-            pn.widgets.Checkbox.from_param(s.param["separate_axes"]),
-            pn.Column(
-                *[pn.widgets.IntInput.from_param(s.param[f"{a}_cols"]) for a in AXES],
+            pn.GridBox(*[choice(s, name) for name in SIZES], ncols=2),
+            pn.GridBox(*[choice(s, axis) for axis in AXES], self.groups, ncols=2),
+            switch(s, "separate_axes"),
+            pn.GridBox(
+                *[choice(s, f"{axis}_cols") for axis in AXES],
+                ncols=2,
                 visible=s.param["separate_axes"],
             ),
-            self.groups,
-            pn.widgets.Checkbox.from_param(s.param["bias"]),
-            width=300,
+            switch(s, "bias"),
+            width=320,
         )
+
+    def _set_seed(self, event: param.parameterized.Event) -> None:
+        try:
+            self.settings.seed = parse_value("seed", event.new)
+        except ValueError as error:
+            self.settings.error = str(error)
 
     def _offer_groups(self, event: param.parameterized.Event) -> None:
         self.groups.options = self.settings.divisors()
 
     def _reset(self, event: object) -> None:
-        defaults = {
-            name: self.settings.param[name].default
-            for name in DemoSettings.param
-            if name not in ("name", "conv", "error", "seed")
-        }
-        self.settings.param.update(defaults)
+        keep = ("name", "conv", "error", "seed")
+        defaults = {name: p.default for name, p in DemoSettings.param.objects().items()}
+        self.settings.param.update({k: v for k, v in defaults.items() if k not in keep})
 
     def __panel__(self) -> pn.viewable.Viewable:
         return pn.Column(self.messages, self._controls, self.explanation)

@@ -122,8 +122,8 @@ function readout_html(m, n, at) {
   let html = `<div class="head">step <b class="step">${n + 1}</b> / ${m.N}: `
   html += `filter w${k} at o[${i},${j}] of o[:,:,${k}]</div>`
   for (let c = 0; c < m.Cg; c++) {
-    const d = first + c, s = fmt(scalars.data.value[n * m.Cg + c], m.integer)
-    terms.push(`<span class="term">${escape(s)}</span>`)
+    const d = first + c, v = scalars.data.value[n * m.Cg + c], s = fmt(v, m.integer)
+    terms.push(`<span class="term">${v < 0 ? `(${s})` : s}</span>`)
     html += `<div class="channel"><span class="what">x[:,:,${d}] · w${k}[:,:,${c}]</span>`
     if (products) {
       html += `<table class="products" title="window value × weight, cell by cell">`
@@ -141,7 +141,8 @@ function readout_html(m, n, at) {
     html += ` = s<sub>${c}</sub> = <b class="scalar" data-channel="${d}">${escape(s)}</b></div>`
   }
   const b = cells.data.text[bias], o = outputs.data.text[n]
-  html += `<div class="sum">${terms.join(" + ")} + <span class="bias">${escape(b)}</span>`
+  const bias_term = b.startsWith("-") ? `(<span class="bias">${b}</span>)` : `<span class="bias">${b}</span>`
+  html += `<div class="sum">${terms.join(" + ")} + ${bias_term}`
   html += ` = <b class="value">${escape(o)}</b></div>`
   return html
 }
@@ -213,8 +214,19 @@ function on_key(event) {
   action()
 }
 
+function name_sliders() {
+  // noUiSlider's handles carry no name of their own; give them their slider's title.
+  for (const model of [slider, speed]) {
+    const view = typeof Bokeh === "undefined" ? null : Bokeh.index.find_one(model)
+    for (const handle of view?.slider_el?.querySelectorAll(".noUi-handle") ?? []) {
+      handle.setAttribute("aria-label", model.title)
+    }
+  }
+}
+
 function start() {
   render(state.n)
+  name_sliders()
   if (!state.keys) {
     state.keys = true
     document.addEventListener("keydown", on_key)
