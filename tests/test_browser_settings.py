@@ -1,0 +1,157 @@
+"""Settings, URL state, pointer and keyboard in a real Chromium against a real server."""
+
+import re
+
+import pytest
+
+from app.model import DemoSettings
+from app.query import parse_settings
+from tests.test_browser_demo import readout_numbers, window_cells
+
+pytestmark = pytest.mark.browser
+
+
+def meta(page, key):
+    return page.model("conv_meta", f"model.data.{key}[0]")
+
+
+def screen_point(page, x, y):
+    """Page coordinates of data point (x, y) of the demo's figure."""
+    code = (
+        "(() => { const view = Bokeh.index.find_one(model);"
+        " const box = view.el.getBoundingClientRect(), f = view.frame;"
+        f" return [box.left + f.x_scale.compute({x}), box.top + f.y_scale.compute({y})] }})()"
+    )
+    return page.model("conv_figure", code)
+
+
+def output_cell_centre(page, k, row, col):
+    origins = page.model("conv_origins", "[Array.from(model.data.x), Array.from(model.data.y)]")
+    out = meta(page, "C") + meta(page, "K") * meta(page, "Cg") + meta(page, "K") + k
+    return screen_point(page, origins[0][out] + col + 0.5, origins[1][out] + row + 0.5)
+
+
+def test_stride_and_padding_widgets_reshape_the_output_and_the_formula(server, page):
+    page.open(server.url)
+    page.page.get_by_role("combobox", name="Stride (rows)").select_option("1")
+    page.page.wait_for_function(
+        "() => Bokeh.documents[0].get_model_by_name('conv_meta').data.OH[0] === 5"
+    )
+    assert (meta(page, "OH"), meta(page, "OW"), meta(page, "N")) == (5, 5, 50)
+    assert page.page.get_by_text("OH = floor((5 + 2*1 - 1*(3-1) - 1)/1) + 1 = 5").is_visible()
+    page.page.get_by_role("combobox", name="Padding (rows)").select_option("0")
+    page.page.wait_for_function(
+        "() => Bokeh.documents[0].get_model_by_name('conv_meta').data.OH[0] === 3"
+    )
+    assert page.page.get_by_text("OW = floor((5 + 2*0 - 1*(3-1) - 1)/1) + 1 = 3").is_visible()
+    assert meta(page, "Hp") == 5
+    assert "stride=1" in page.page.url and "padding=0" in page.page.url
+    assert page.errors == []
+
+
+def test_impossible_setting_shows_its_message_and_keeps_the_last_demo(server, page):
+    page.open(server.url)
+    page.page.get_by_role("combobox", name="Kernel height").select_option("9")
+    message = page.page.get_by_text(re.compile("kernel height 9 .* padded input height 7"))
+    message.wait_for()
+    assert (meta(page, "FH"), meta(page, "OH"), meta(page, "N")) == (3, 3, 18)
+    page.page.get_by_role("button", name="Step forward").click()
+    assert readout_numbers(page)[3]  # the last valid demo still steps and shows its numbers
+    server_log = server.output()
+    assert "Traceback" not in server_log and "ERROR" not in server_log
+
+
+def test_url_with_a_full_configuration_reproduces_the_demo(server, page):
+    query = {
+        "height": "6", "width": "7", "depth": "4", "n_filters": "4", "kernel_height": "2",
+        "kernel_width": "3", "stride": "1", "padding": "0", "dilation": "2", "groups": "2",
+        "bias": "false", "values": "decimals", "seed": "9", "step": "5",
+    }  # fmt: skip
+    page.open(server.url + "?" + "&".join(f"{k}={v}" for k, v in query.items()))
+    page.page.get_by_role("button", name="Toggle Movement").click()
+    page.model("conv_slider", "model.value = 5")
+    values, messages = parse_settings(query)
+    conv = DemoSettings(**values).conv
+    assert messages == []
+    assert (meta(page, "OH"), meta(page, "OW"), meta(page, "G"), meta(page, "N")) == (4, 3, 2, 48)
+    step = conv[4]
+    assert window_cells(page) == {
+        (d, r, c) for d in step.channels for r in step.rows for c in step.cols
+    }
+    _, scalars, bias, value = readout_numbers(page)
+    assert scalars == {
+        d: f"{round(s, 2):g}" for d, s in zip(step.channels, step.scalars, strict=True)
+    }
+    assert bias == "0" and value == f"{round(step.value, 2):g}"
+
+
+def test_url_with_garbage_values_shows_messages_and_still_loads(server, page):
+    dialogs = []
+    page.page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.open(
+        server.url + "?stride=abc&padding=-1&height=%3Cscript%3Ealert(1)%3C/script%3E"
+        "&seed=NaN&values=&kernel_width=99999999999999999999&step=-4&groups=2"
+    )
+    for words in (
+        "stride='abc'",
+        "padding=-1 is out of range",
+        "height='<script>alert(1)</script>'",
+        "seed='NaN'",
+        "kernel_width=",
+        "step='-4'",
+    ):
+        assert page.page.get_by_text(words, exact=False).first.is_visible(), words
+    assert page.page.get_by_text("groups=2 must divide depth=3").is_visible()
+    assert (meta(page, "OH"), meta(page, "N")) == (3, 18)  # the defaults stand
+    assert dialogs == []
+    page.page.wait_for_timeout(1500)
+    assert page.step() >= 1  # and it moves
+
+
+def test_clicking_an_output_cell_jumps_there_and_pauses(server, page):
+    page.open(server.url)
+    x, y = output_cell_centre(page, k=1, row=2, col=1)
+    page.page.mouse.click(x, y)
+    assert page.step() == 9 + 2 * 3 + 1
+    page.page.wait_for_timeout(1500)
+    assert page.step() == 16
+
+
+def test_hovering_an_output_cell_outlines_its_window(server, page):
+    page.open(server.url)
+    x, y = output_cell_centre(page, k=0, row=1, col=2)
+    page.page.mouse.move(x, y)
+    page.page.wait_for_timeout(300)
+    xs = page.model("conv_preview", "Array.from(model.data.x)")
+    origins = page.model("conv_origins", "Array.from(model.data.x)")
+    cols = sorted({round(v - origins[0] - 0.5) for v in xs[:9]})
+    assert cols == list(DemoSettings().conv[5].cols)
+
+
+def test_keyboard_moves_and_toggles(server, page):
+    page.open(server.url)
+    page.page.keyboard.press("End")
+    assert page.step() == 17
+    page.page.keyboard.press("Home")
+    assert page.step() == 0
+    page.page.keyboard.press("ArrowRight")
+    page.page.keyboard.press("ArrowRight")
+    page.page.keyboard.press("ArrowLeft")
+    assert page.step() == 1
+    page.page.wait_for_timeout(1500)
+    assert page.step() == 1  # stepping paused it
+    page.page.keyboard.press(" ")
+    page.page.wait_for_timeout(1600)
+    assert page.step() > 1
+    assert "step=" in page.page.url
+
+
+def test_groups_equal_to_depth_shows_one_channel_per_filter(server, page):
+    page.open(server.url + "?depth=3&n_filters=3&groups=3")
+    assert (meta(page, "Cg"), meta(page, "G")) == (1, 3)
+    labels = page.model("conv_labels", "model.data.text")
+    assert {"w0[:,:,0] of x[:,:,0]", "w1[:,:,0] of x[:,:,1]", "w2[:,:,0] of x[:,:,2]"} <= set(
+        labels
+    )
+    page.page.keyboard.press("End")
+    assert {d for d, _, _ in window_cells(page)} == {2}
