@@ -246,3 +246,13 @@ def test_step_out_of_range_names_the_limit():
     with pytest.raises(ValueError, match="n=-19"):
         conv[-19]
     assert conv[-1].index == 17
+
+
+def test_large_integers_stay_exact_past_float64():
+    big = 2**40
+    x = np.full((1, 3, 3), big, dtype=np.int64)  # (C, H, W): sums pass 2**53
+    w = np.full((1, 1, 3, 3), 7, dtype=np.int64)
+    conv = Convolution(x, w)
+    assert conv.output.dtype == np.int64
+    assert conv.output[0, 0, 0] == 9 * 7 * big
+    assert conv.partials[0, 0, 0, 0] == 9 * 7 * big
