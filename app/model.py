@@ -76,12 +76,29 @@ class DemoSettings(param.Parameterized):
         watch=True,
     )
     def _rebuild(self) -> None:
+        # Linked axes copy the rows value into the columns one: the same demo, built once.
+        derived = ("name", "conv", "error", "edits", *[f"{axis}_cols" for axis in AXES])
+        chosen = {k: v for k, v in self.param.values().items() if k not in derived}
+        key = (chosen, self.axes(), sorted(self.edits.items()))
+        if key == getattr(self, "_built", None):
+            return
+        self._built = key
         try:
             conv = self.build()
         except ValueError as error:
             self.error = str(error)  # the last valid conv stays on screen
             return
         self.param.update(conv=conv, error="")
+
+    def axes(self) -> dict[str, tuple[int, int]]:
+        """Stride, padding and dilation as (rows, cols): the rows value twice while linked."""
+        return {
+            axis: (
+                getattr(self, axis),
+                getattr(self, f"{axis}_cols" if self.separate_axes else axis),
+            )
+            for axis in AXES
+        }
 
     def build(self) -> Convolution:
         """The convolution these settings describe, or a ValueError naming what does not fit."""
@@ -95,9 +112,7 @@ class DemoSettings(param.Parameterized):
             x,
             w,
             b if self.bias else None,
-            stride=(self.stride, self.stride_cols),
-            padding=(self.padding, self.padding_cols),
-            dilation=(self.dilation, self.dilation_cols),
+            **self.axes(),
             groups=self.groups,
         )
 

@@ -8,7 +8,7 @@ import panel as pn
 import param
 
 from app.model import SEED_MAX, DemoSettings
-from app.query import SETTINGS, parse_settings, parse_value, settings_query
+from app.query import parse_settings, parse_value, settings_query
 from app.views.figure import DemoFigure
 from app.views.settings import SettingsPanel
 
@@ -54,7 +54,9 @@ class ConvolutionDemo(pn.viewable.Viewer):
         return cls(settings, step=step, embed=embed, notices=notices, write_url=True)
 
     def _repaint(self, event: param.parameterized.Event) -> None:
-        self.figure.update(event.new, self.step)
+        # One patch for the whole repaint: the browser then redraws once, not once a source.
+        with pn.io.hold():
+            self.figure.update(event.new, self.step)
 
     def new_values(self) -> None:
         self.settings.seed = secrets.randbelow(SEED_MAX + 1)
@@ -69,7 +71,8 @@ class ConvolutionDemo(pn.viewable.Viewer):
             doc.js_on_event("document_ready", self.figure.start)
             if self.write_url and pn.state.location is not None:
                 self._write_address()
-                self.settings.param.watch(self._write_address, list(SETTINGS))
+                # The address follows the demo on screen, so an invalid setting leaves it alone.
+                self.settings.param.watch(self._write_address, "conv")
         demo = pn.pane.Bokeh(self.figure.layout, sizing_mode="fixed")
         panel = SettingsPanel(self.settings, demo=self, notices=self.notices)
         if self.embed:

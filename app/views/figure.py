@@ -37,7 +37,7 @@ class DemoFigure:
     """Figure, controls and readout of one demo; `update` repaints them in place."""
 
     def __init__(self, conv: Convolution, step: int = 0, *, write_url: bool = False) -> None:
-        names = (*SOURCES, "links", "preview")
+        names = (*SOURCES, "links", "preview", "unvisited", "cell_text", "output_text")
         self.sources = {name: ColumnDataSource(name=f"conv_{name}") for name in names}
         self.write_url = write_url  # a served page keeps the paused step in its address
         self.figure = self._figure()
@@ -76,24 +76,27 @@ class DemoFigure:
         fig.x_range, fig.y_range = Range1d(0, 1), Range1d(1, 0)  # y grows downwards
         fig.axis.visible = fig.grid.visible = False
         fig.outline_line_color = None
+        fig.rect("x", "y", CELL, CELL, source=s["cells"], fill_color="fill", line_color=None)
+        # One scalar pattern over the few unvisited cells: a per-cell pattern costs a canvas each.
         fig.rect(
             "x",
             "y",
             CELL,
             CELL,
-            source=s["cells"],
-            fill_color="fill",
+            source=s["unvisited"],
+            fill_alpha=0,
             line_color=None,
-            hatch_pattern="hatch",
+            hatch_pattern="/",
             hatch_color="#888888",
             hatch_scale=6,
+            name="conv_unvisited",
         )
         self.output_cells = fig.rect(
             "x", "y", CELL, CELL, source=s["outputs"], fill_color="#DDFFDD", line_color=None
         )
         self.values = [
-            fig.text("x", "y", text="text", source=s["cells"], name="conv_cell_text"),
-            fig.text("x", "y", text="shown", source=s["outputs"], name="conv_output_text"),
+            fig.text("x", "y", text="text", source=s["cell_text"], name="conv_cell_text"),
+            fig.text("x", "y", text="shown", source=s["output_text"], name="conv_output_text"),
         ]
         for renderer in self.values:
             renderer.glyph.update(

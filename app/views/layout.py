@@ -134,7 +134,7 @@ def place(conv: Convolution) -> Geometry:
 
 
 def cell_columns(conv: Convolution, geometry: Geometry) -> dict[str, list | np.ndarray]:
-    """Input (with padding), filter and bias cells: centre, text, fill, hatch, value."""
+    """Input (with padding), filter and bias cells: centre, text, fill, value."""
     C, Hp, Wp = conv.padded.shape  # channels, padded rows, padded columns
     K, Cg, FH, FW = conv.w.shape  # filters, channels per group, kernel rows, kernel columns
     (ph, pw), (H, W) = conv.padding, conv.x.shape[1:]
@@ -145,7 +145,6 @@ def cell_columns(conv: Convolution, geometry: Geometry) -> dict[str, list | np.n
     k, s, fr, fc = np.indices((K, Cg, FH, FW)).reshape(4, -1)  # each (K*Cg*FH*FW,)
     filter_x = geometry.slices[k, s, 0] + fc + 0.5
     filter_y = geometry.slices[k, s, 1] + fr + 0.5
-    hatch = np.where(np.tile(conv.unvisited.ravel(), C), "/", " ")
     n_weights = K * Cg * FH * FW + K
     return {
         "x": np.concatenate([input_x, filter_x, geometry.biases[:, 0] + 0.5]),
@@ -153,7 +152,16 @@ def cell_columns(conv: Convolution, geometry: Geometry) -> dict[str, list | np.n
         "value": np.concatenate([conv.padded.ravel(), conv.w.ravel(), conv.b]).astype(float),
         "text": format_values(conv.padded) + format_values(conv.w) + format_values(conv.b),
         "fill": np.where(is_pad, "#DDDDDD", "#DDDDFF").tolist() + ["#FFDDDD"] * n_weights,
-        "hatch": hatch.tolist() + [" "] * n_weights,
+    }
+
+
+def unvisited_columns(conv: Convolution, geometry: Geometry) -> dict[str, np.ndarray]:
+    """Centres of the padded-input cells no window covers, on every channel."""
+    r, c = np.nonzero(conv.unvisited)  # each (missed,)
+    d = np.repeat(np.arange(conv.padded.shape[0]), r.size)  # (C * missed,)
+    return {
+        "x": geometry.inputs[d, 0] + np.tile(c, conv.padded.shape[0]) + 0.5,
+        "y": geometry.inputs[d, 1] + np.tile(r, conv.padded.shape[0]) + 0.5,
     }
 
 

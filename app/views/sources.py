@@ -6,9 +6,10 @@ import numpy as np
 
 from app.engine import Convolution
 from app.views.highlight import highlight_columns
-from app.views.layout import Geometry, cell_columns, output_columns
+from app.views.layout import Geometry, cell_columns, output_columns, unvisited_columns
 
 OFF_PLOT = -1000.0  # where the hover preview waits while no output cell is hovered
+EMPTY_TEXT = {"x": [], "y": [], "text": [], "shown": []}
 
 
 def source_data(conv: Convolution, geometry: Geometry, step: int, write_url: bool) -> dict:
@@ -19,13 +20,22 @@ def source_data(conv: Convolution, geometry: Geometry, step: int, write_url: boo
     OH, OW = conv.output.shape[1:]
     blocks = (geometry.inputs, geometry.slices.reshape(-1, 2), geometry.biases, geometry.outputs)
     origins = np.concatenate(blocks)  # (C + K*Cg + 2K, 2): the order js/demo.js indexes
-    outputs = output_columns(conv, geometry)
-    outputs["shown"] = [text if q <= step else "" for q, text in enumerate(outputs["text"])]
+    cells, outputs = cell_columns(conv, geometry), output_columns(conv, geometry)
+    # Values get sources of their own, empty when too small to read: Bokeh measures every
+    # string of a text glyph, shown or not, and at the caps that alone takes seconds.
+    cell_text, output_text = dict(EMPTY_TEXT), dict(EMPTY_TEXT)
+    if geometry.legible:
+        cell_text = {"x": cells["x"], "y": cells["y"], "text": cells["text"]}
+        shown = [text if q <= step else "" for q, text in enumerate(outputs["text"])]
+        output_text = {**outputs, "shown": shown}
     partials = conv.partials.transpose(0, 2, 3, 1)  # (K, OH, OW, Cg): step-major
     data = {
         "origins": {"x": origins[:, 0], "y": origins[:, 1]},
-        "cells": cell_columns(conv, geometry),
-        "outputs": outputs,
+        "cells": {key: cells[key] for key in ("x", "y", "value", "fill")},
+        "cell_text": cell_text,
+        "unvisited": unvisited_columns(conv, geometry),
+        "outputs": {"x": outputs["x"], "y": outputs["y"], "value": conv.output.ravel() + 0.0},
+        "output_text": output_text,
         "scalars": {"value": partials.ravel().astype(float)},
         "preview": {"x": np.full(Cg * FH * FW, OFF_PLOT), "y": np.zeros(Cg * FH * FW)},
     }

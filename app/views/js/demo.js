@@ -1,7 +1,8 @@
 // The demo's animation, run in the browser. Every CustomJS of one demo starts with this text
 // and ends with a line that calls one of the actions below.
 //
-// Args: meta (one row of sizes), origins (top-left of every block), cells, outputs, scalars,
+// Args: meta (one row of sizes), origins (top-left of every block), cells, outputs,
+// output_text (empty while cells are too small to read), scalars,
 // window_box, kernel, cursor, links (the highlight glyphs), preview (the window of a hovered
 // output cell), readout, slider, speed, toggle, finished.
 //
@@ -108,9 +109,10 @@ function place_highlights(m, at) {
 
 function fill_outputs(m, n) {
   const all = finished.active.length > 0
-  const shown = outputs.data.shown, text = outputs.data.text
+  const shown = output_text.data.shown, text = output_text.data.text
+  if (shown.length === 0) return
   for (let q = 0; q < m.N; q++) shown[q] = all || q <= n ? text[q] : ""
-  outputs.change.emit()
+  output_text.change.emit()
 }
 
 function readout_html(m, n, at) {
@@ -140,7 +142,7 @@ function readout_html(m, n, at) {
     }
     html += ` = s<sub>${c}</sub> = <b class="scalar" data-channel="${d}">${escape(s)}</b></div>`
   }
-  const b = cells.data.text[bias], o = outputs.data.text[n]
+  const b = fmt(value[bias], m.integer), o = fmt(outputs.data.value[n], m.integer)
   const bias_term = b.startsWith("-") ? `(<span class="bias">${b}</span>)` : `<span class="bias">${b}</span>`
   html += `<div class="sum">${terms.join(" + ")} + ${bias_term}`
   html += ` = <b class="value">${escape(o)}</b></div>`

@@ -1,0 +1,107 @@
+"""The demo's speed as a person meets it, in a real Chromium against a real server.
+
+    python tests/bench_browser.py
+
+Prints: page load to the first animated frame; frames reached at full speed (60 steps/s) and
+websocket messages sent meanwhile; change-to-repaint p50/p95 (a drop-down changed in the page
+until the figure has painted the new arrays) for the CS231n default and at the caps.
+"""
+
+from __future__ import annotations
+
+import statistics
+
+from playwright.sync_api import sync_playwright
+from serving import CHROMIUM, CHROMIUM_FLAGS, Server
+
+CAPS = "height=32&width=32&depth=16&n_filters=16&kernel_height=11&kernel_width=11&padding=5"
+
+# Times, in the page, from the drop-down's change event to the first frame painted after the
+# new arrays arrived (the `meta` source changes last in every repaint).
+WATCH = """
+([label]) => {
+  const doc = Bokeh.documents[0], meta = doc.get_model_by_name("conv_meta")
+  window.__repaints = []
+  meta.connect(meta.properties.data.change, () => {
+    requestAnimationFrame(() => requestAnimationFrame(() =>
+      window.__repaints.push(performance.now() - window.__changed)))
+  })
+}
+"""
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def repaint_times(page, url: str, rounds: int) -> list[float]:
+    page.goto(url)
+    page.wait_for_function(
+        "() => window.Bokeh && Bokeh.documents[0]?.get_model_by_name('conv_readout')?.text.includes('step')"
+    )
+    page.evaluate(WATCH, ["stride"])
+    select = page.get_by_role("combobox", name="Stride (rows)")
+    select.evaluate(
+        "el => el.addEventListener('change', () => { window.__changed = performance.now() }, true)"
+    )
+    for n in range(rounds):
+        select.select_option("1" if n % 2 == 0 else "2")
+        page.wait_for_function(f"() => window.__repaints.length > {n}", timeout=30_000)
+    return page.evaluate("() => window.__repaints")
+
+
+def main() -> None:
+    server = Server()
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+            page = browser.new_page(viewport={"width": 1440, "height": 900})
+            sent = []
+            page.on(
+                "websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(payload))
+            )
+
+            loads = []
+            for _ in range(5):
+                page.goto(server.url)
+                page.wait_for_function(
+                    "() => Bokeh.documents[0]?.get_model_by_name('conv_readout')?.text.includes('step')"
+                )
+                loads.append(page.evaluate("() => performance.now()"))
+            print(
+                f"page load to first animated frame: median {statistics.median(loads):.0f} ms (5 loads)"
+            )
+
+            page.evaluate("() => Bokeh.documents[0].get_model_by_name('conv_speed').value = 60")
+            page.wait_for_timeout(500)
+            frames = page.evaluate("""() => new Promise(resolve => {
+                const slider = Bokeh.documents[0].get_model_by_name('conv_slider')
+                let changes = 0, paints = 0, last = slider.value
+                slider.connect(slider.properties.value.change, () => { changes += 1 })
+                const t0 = performance.now()
+                const tick = () => { paints += 1; if (performance.now() - t0 < 3000) requestAnimationFrame(tick); else resolve([changes / 3, paints / 3]) }
+                requestAnimationFrame(tick)
+            })""")
+            before = len(sent)
+            page.wait_for_timeout(3000)
+            print(
+                f"full speed: {frames[0]:.1f} steps/s shown (target 60), {frames[1]:.1f} browser frames/s, "
+                f"{len(sent) - before} websocket messages in 3 s (target 0)"
+            )
+
+            for name, url, rounds in (
+                ("CS231n default", server.url, 40),
+                ("caps (32x32x16, 16 filters 11x11, pad 5)", f"{server.url}?{CAPS}", 20),
+            ):
+                times = repaint_times(page, url, rounds)
+                print(
+                    f"change-to-repaint, {name}: p50 {percentile(times, 0.5):.0f} ms, p95 {percentile(times, 0.95):.0f} ms ({len(times)} changes)"
+                )
+            browser.close()
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()
