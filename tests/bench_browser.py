@@ -14,6 +14,19 @@ import statistics
 from playwright.sync_api import sync_playwright
 from serving import CHROMIUM, CHROMIUM_FLAGS, Server
 
+READY = "() => Bokeh.documents[0]?.get_model_by_name('conv_readout')?.text.includes('step')"
+FRAMES = """() => new Promise(resolve => {
+  const slider = Bokeh.documents[0].get_model_by_name('conv_slider')
+  let changes = 0, paints = 0
+  slider.connect(slider.properties.value.change, () => { changes += 1 })
+  const t0 = performance.now()
+  const tick = () => {
+    paints += 1
+    if (performance.now() - t0 < 3000) requestAnimationFrame(tick)
+    else resolve([changes / 3, paints / 3])
+  }
+  requestAnimationFrame(tick)
+})"""
 CAPS = "height=32&width=32&depth=16&n_filters=16&kernel_height=11&kernel_width=11&padding=5"
 
 # Times, in the page, from the drop-down's change event to the first frame painted after the
@@ -37,9 +50,7 @@ def percentile(values: list[float], q: float) -> float:
 
 def repaint_times(page, url: str, rounds: int) -> list[float]:
     page.goto(url)
-    page.wait_for_function(
-        "() => window.Bokeh && Bokeh.documents[0]?.get_model_by_name('conv_readout')?.text.includes('step')"
-    )
+    page.wait_for_function(READY)
     page.evaluate(WATCH, ["stride"])
     select = page.get_by_role("combobox", name="Stride (rows)")
     select.evaluate(
@@ -65,39 +76,30 @@ def main() -> None:
             loads = []
             for _ in range(5):
                 page.goto(server.url)
-                page.wait_for_function(
-                    "() => Bokeh.documents[0]?.get_model_by_name('conv_readout')?.text.includes('step')"
-                )
+                page.wait_for_function(READY)
                 loads.append(page.evaluate("() => performance.now()"))
-            print(
-                f"page load to first animated frame: median {statistics.median(loads):.0f} ms (5 loads)"
-            )
+            load = statistics.median(loads)
+            print(f"page load to first animated frame: median {load:.0f} ms (5 loads)")
 
             page.evaluate("() => Bokeh.documents[0].get_model_by_name('conv_speed').value = 60")
             page.wait_for_timeout(500)
-            frames = page.evaluate("""() => new Promise(resolve => {
-                const slider = Bokeh.documents[0].get_model_by_name('conv_slider')
-                let changes = 0, paints = 0, last = slider.value
-                slider.connect(slider.properties.value.change, () => { changes += 1 })
-                const t0 = performance.now()
-                const tick = () => { paints += 1; if (performance.now() - t0 < 3000) requestAnimationFrame(tick); else resolve([changes / 3, paints / 3]) }
-                requestAnimationFrame(tick)
-            })""")
+            frames = page.evaluate(FRAMES)
             before = len(sent)
             page.wait_for_timeout(3000)
             print(
-                f"full speed: {frames[0]:.1f} steps/s shown (target 60), {frames[1]:.1f} browser frames/s, "
+                f"full speed: {frames[0]:.1f} steps/s shown (target 60), "
+                f"{frames[1]:.1f} browser frames/s, "
                 f"{len(sent) - before} websocket messages in 3 s (target 0)"
             )
 
             for name, url, rounds in (
                 ("CS231n default", server.url, 40),
-                ("caps (32x32x16, 16 filters 11x11, pad 5)", f"{server.url}?{CAPS}", 20),
+                ("caps (32x32x16, 16 filters 11x11, padding 5)", f"{server.url}?{CAPS}", 20),
             ):
                 times = repaint_times(page, url, rounds)
-                print(
-                    f"change-to-repaint, {name}: p50 {percentile(times, 0.5):.0f} ms, p95 {percentile(times, 0.95):.0f} ms ({len(times)} changes)"
-                )
+                p50, p95 = percentile(times, 0.5), percentile(times, 0.95)
+                print(f"change-to-repaint, {name}: p50 {p50:.0f} ms, p95 {p95:.0f} ms", end="")
+                print(f" ({len(times)} changes)")
             browser.close()
     finally:
         server.stop()

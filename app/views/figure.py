@@ -21,7 +21,7 @@ from bokeh.models import (
 from bokeh.plotting import figure
 
 from app.engine import Convolution
-from app.views.layout import place
+from app.views.layout import INPUT, OUTPUT, PADDING, WEIGHT, place
 from app.views.sources import source_data
 
 LIBRARY = (files("app.views") / "js" / "demo.js").read_text()
@@ -30,14 +30,16 @@ CELL = 0.86  # cell side in units: the gaps between cells are the original's whi
 BLUE, RED, GREEN = "#0000AA", "#AA0000", "#00AA00"
 
 SOURCES = ("meta", "origins", "cells", "outputs", "scalars", "window_box", "kernel", "cursor")
-HIGHLIGHTS = ("window_box", "kernel", "cursor", "links")
+FILLS = {"input_fill": INPUT, "padding_fill": PADDING, "weight_fill": WEIGHT, "output_fill": OUTPUT}
 
 
 class DemoFigure:
     """Figure, controls and readout of one demo; `update` repaints them in place."""
 
     def __init__(self, conv: Convolution, step: int = 0, *, write_url: bool = False) -> None:
-        names = (*SOURCES, "links", "preview", "unvisited", "cell_text", "output_text")
+        extra = ("links", "preview", "unvisited", "cell_text", "output_text", "images")
+        extra += ("output_blocks",)
+        names = (*SOURCES, *FILLS, *extra)
         self.sources = {name: ColumnDataSource(name=f"conv_{name}") for name in names}
         self.write_url = write_url  # a served page keeps the paused step in its address
         self.figure = self._figure()
@@ -76,7 +78,9 @@ class DemoFigure:
         fig.x_range, fig.y_range = Range1d(0, 1), Range1d(1, 0)  # y grows downwards
         fig.axis.visible = fig.grid.visible = False
         fig.outline_line_color = None
-        fig.rect("x", "y", CELL, CELL, source=s["cells"], fill_color="fill", line_color=None)
+        fig.image_rgba("image", "x", "y", "dw", "dh", source=s["images"], name="conv_images")
+        for name, colour in FILLS.items():
+            fig.rect("x", "y", CELL, CELL, source=s[name], fill_color=colour, line_color=None)
         # One scalar pattern over the few unvisited cells: a per-cell pattern costs a canvas each.
         fig.rect(
             "x",
@@ -91,8 +95,9 @@ class DemoFigure:
             hatch_scale=6,
             name="conv_unvisited",
         )
+        # Pointer targets: one transparent rectangle an output block, however many cells.
         self.output_cells = fig.rect(
-            "x", "y", CELL, CELL, source=s["outputs"], fill_color="#DDFFDD", line_color=None
+            "x", "y", "width", "height", source=s["output_blocks"], fill_alpha=0, line_color=None
         )
         self.values = [
             fig.text("x", "y", text="text", source=s["cell_text"], name="conv_cell_text"),

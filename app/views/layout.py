@@ -124,17 +124,31 @@ def _place(conv: Convolution, cell_px: int) -> Geometry:
 
 
 def place(conv: Convolution) -> Geometry:
-    """The largest cells (up to the original's 26 px) at which the picture fits the screen."""
-    for cell_px in range(MAX_CELL_PX, MIN_CELL_PX - 1, -1):
-        geometry = _place(conv, cell_px)
-        fits_height = geometry.height * cell_px <= MAX_HEIGHT_PX + LABEL_PX
-        if fits_height and geometry.width * cell_px <= MAX_WIDTH_PX:
-            return geometry
-    return geometry
+    """The largest cells (up to the original's 26 px) at which the picture fits the screen.
+    Labels keep their size, so where they alone are wider than the screen, they set the width."""
+    smallest = _place(conv, MIN_CELL_PX)
+    max_width = max(MAX_WIDTH_PX, 1.15 * smallest.width * MIN_CELL_PX)
+
+    def fits(geometry: Geometry) -> bool:
+        px = geometry.cell_px
+        return geometry.height * px <= MAX_HEIGHT_PX + LABEL_PX and geometry.width * px <= max_width
+
+    # Smaller cells never make the picture larger on screen, so a binary search finds the
+    # largest size that fits in a handful of layouts.
+    best, low, high = smallest, MIN_CELL_PX + 1, MAX_CELL_PX
+    while low <= high:
+        middle = (low + high) // 2
+        geometry = _place(conv, middle)
+        if fits(geometry):
+            best, low = geometry, middle + 1
+        else:
+            high = middle - 1
+    return best
 
 
 def cell_columns(conv: Convolution, geometry: Geometry) -> dict[str, list | np.ndarray]:
-    """Input (with padding), filter and bias cells: centre, text, fill, value."""
+    """Input (with padding), filter and bias cells: centre, text, value, and kind (0 input,
+    1 zero padding, 2 weight or bias)."""
     C, Hp, Wp = conv.padded.shape  # channels, padded rows, padded columns
     K, Cg, FH, FW = conv.w.shape  # filters, channels per group, kernel rows, kernel columns
     (ph, pw), (H, W) = conv.padding, conv.x.shape[1:]
@@ -146,12 +160,13 @@ def cell_columns(conv: Convolution, geometry: Geometry) -> dict[str, list | np.n
     filter_x = geometry.slices[k, s, 0] + fc + 0.5
     filter_y = geometry.slices[k, s, 1] + fr + 0.5
     n_weights = K * Cg * FH * FW + K
+    kind = np.concatenate([is_pad.astype(np.int8), np.full(n_weights, 2, np.int8)])
     return {
         "x": np.concatenate([input_x, filter_x, geometry.biases[:, 0] + 0.5]),
         "y": np.concatenate([input_y, filter_y, geometry.biases[:, 1] + 0.5]),
         "value": np.concatenate([conv.padded.ravel(), conv.w.ravel(), conv.b]).astype(float),
         "text": format_values(conv.padded) + format_values(conv.w) + format_values(conv.b),
-        "fill": np.where(is_pad, "#DDDDDD", "#DDDDFF").tolist() + ["#FFDDDD"] * n_weights,
+        "kind": kind,
     }
 
 
@@ -176,3 +191,43 @@ def output_columns(conv: Convolution, geometry: Geometry) -> dict[str, list | np
         "text": text,
         "shown": list(text),
     }
+
+
+def _rgba(hex_colour: str) -> np.uint32:
+    """'#RRGGBB' as Bokeh's packed little-endian RGBA pixel."""
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return np.uint32((255 << 24) | (b << 16) | (g << 8) | r)
+
+
+INPUT, PADDING, WEIGHT, OUTPUT = "#DDDDFF", "#DDDDDD", "#FFDDDD", "#DDFFDD"
+UNVISITED = {INPUT: "#B4B4DC", PADDING: "#B4B4B4"}  # darker, where hatching is too small
+
+
+def block_images(conv: Convolution, geometry: Geometry) -> dict[str, list]:
+    """Every block as one image, a pixel a cell: for cells too small to draw one by one."""
+    C, Hp, Wp = conv.padded.shape  # channels, padded rows, padded columns
+    K, Cg, FH, FW = conv.w.shape  # filters, channels per group, kernel rows, kernel columns
+    OH, OW = conv.output.shape[1:]
+    (ph, pw), (H, W) = conv.padding, conv.x.shape[1:]
+    r, c = np.indices((Hp, Wp))  # each (Hp, Wp)
+    is_pad = (r < ph) | (r >= ph + H) | (c < pw) | (c >= pw + W)
+    channel = np.where(is_pad, _rgba(PADDING), _rgba(INPUT))  # (Hp, Wp)
+    missed = np.where(is_pad, _rgba(UNVISITED[PADDING]), _rgba(UNVISITED[INPUT]))
+    channel = np.where(conv.unvisited, missed, channel).astype(np.uint32)
+    images, origins, sizes = [], [], []
+
+    def add(image: np.ndarray, origin: np.ndarray) -> None:
+        images.append(image)
+        origins.append(origin)
+        sizes.append(image.shape[::-1])  # (columns, rows) = (dw, dh)
+
+    for d in range(C):
+        add(channel, geometry.inputs[d])
+    for k in range(K):
+        for s in range(Cg):
+            add(np.full((FH, FW), _rgba(WEIGHT), np.uint32), geometry.slices[k, s])
+        add(np.full((1, 1), _rgba(WEIGHT), np.uint32), geometry.biases[k])
+        add(np.full((OH, OW), _rgba(OUTPUT), np.uint32), geometry.outputs[k])
+    origins, sizes = np.array(origins), np.array(sizes)
+    return {"image": images, "x": origins[:, 0], "y": origins[:, 1],
+            "dw": sizes[:, 0], "dh": sizes[:, 1]}  # fmt: skip

@@ -6,10 +6,18 @@ import numpy as np
 
 from app.engine import Convolution
 from app.views.highlight import highlight_columns
-from app.views.layout import Geometry, cell_columns, output_columns, unvisited_columns
+from app.views.layout import (
+    Geometry,
+    block_images,
+    cell_columns,
+    output_columns,
+    unvisited_columns,
+)
 
 OFF_PLOT = -1000.0  # where the hover preview waits while no output cell is hovered
 EMPTY_TEXT = {"x": [], "y": [], "text": [], "shown": []}
+EMPTY_IMAGES = {"image": [], "x": [], "y": [], "dw": [], "dh": []}
+EMPTY_CELLS = {"x": [], "y": []}
 
 
 def source_data(conv: Convolution, geometry: Geometry, step: int, write_url: bool) -> dict:
@@ -31,14 +39,31 @@ def source_data(conv: Convolution, geometry: Geometry, step: int, write_url: boo
     partials = conv.partials.transpose(0, 2, 3, 1)  # (K, OH, OW, Cg): step-major
     data = {
         "origins": {"x": origins[:, 0], "y": origins[:, 1]},
-        "cells": {key: cells[key] for key in ("x", "y", "value", "fill")},
+        "cells": {"value": cells["value"]},
         "cell_text": cell_text,
         "unvisited": unvisited_columns(conv, geometry),
-        "outputs": {"x": outputs["x"], "y": outputs["y"], "value": conv.output.ravel() + 0.0},
+        "outputs": {"value": conv.output.ravel() + 0.0},
+        "output_blocks": {
+            "x": geometry.outputs[:, 0] + OW / 2,
+            "y": geometry.outputs[:, 1] + OH / 2,
+            "width": np.full(K, float(OW)),
+            "height": np.full(K, float(OH)),
+        },
         "output_text": output_text,
         "scalars": {"value": partials.ravel().astype(float)},
         "preview": {"x": np.full(Cg * FH * FW, OFF_PLOT), "y": np.zeros(Cg * FH * FW)},
     }
+    # Legible cells are drawn one by one, one glyph a colour; smaller ones as an image a block,
+    # since the canvas spends microseconds on every rectangle and tens of thousands add up.
+    fills = ("input_fill", "padding_fill", "weight_fill")
+    for kind, name in enumerate(fills):
+        chosen = cells["kind"] == kind
+        data[name] = {"x": cells["x"][chosen], "y": cells["y"][chosen]}
+    data["output_fill"] = {"x": outputs["x"], "y": outputs["y"]}
+    data["images"] = EMPTY_IMAGES
+    if not geometry.legible:
+        data.update(dict.fromkeys((*fills, "output_fill", "unvisited"), EMPTY_CELLS))
+        data["images"] = block_images(conv, geometry)
     for name, columns in highlight_columns(conv, geometry, step).items():
         data[name] = {key: np.asarray(value, dtype=float) for key, value in columns.items()}
     sizes = dict(
