@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import html
+import io
+from collections.abc import Callable
 
 import panel as pn
 import param
 
 from app.engine import Convolution
 from app.explain import size_formulas, unvisited_note
+from app.export import standalone_html
+from app.gif import gif_bytes
 from app.model import AXES, DemoSettings
 from app.query import parse_value
 
@@ -28,7 +32,7 @@ def choice(settings: DemoSettings, name: str) -> pn.widgets.Select:
     low, high = parameter.bounds
     label = f"{parameter.label} ({low} to {high})"
     options = list(range(low, high + 1))
-    return pn.widgets.Select.from_param(parameter, name=label, options=options, width=145)
+    return pn.widgets.Select.from_param(parameter, label=label, options=options, width=145)
 
 
 def switch(settings: DemoSettings, name: str) -> pn.widgets.CheckBoxGroup:
@@ -64,22 +68,35 @@ class SettingsPanel(pn.viewable.Viewer):
         self.messages = pn.Column(self.notice, self.message, width=320, margin=(0, 5))
         self.explanation = pn.pane.Markdown(s.param.conv.rx().rx.pipe(explain), width=300)
         self.groups = pn.widgets.Select(
-            name="Groups", options=s.divisors(), value=s.groups, width=145
+            label="Groups", options=s.divisors(), value=s.groups, width=145
         )
         self.groups.link(s, value="groups")
         s.param.watch(self._offer_groups, ["depth", "n_filters"])
         s.param.watch(lambda event: setattr(self.groups, "value", event.new), "groups")
-        self.seed = pn.widgets.TextInput(name="Seed", value=str(s.seed))
+        self.seed = pn.widgets.TextInput(label="Seed", value=str(s.seed))
         self.seed.param.watch(self._set_seed, "value")
         s.param.watch(lambda event: setattr(self.seed, "value", str(event.new)), "seed")
-        new_values = pn.widgets.Button(name="New values", button_type="success")
+        new_values = pn.widgets.Button(label="New values", color="success")
         new_values.on_click(lambda event: self.demo.new_values())
-        reset = pn.widgets.Button(name="Reset to the CS231n default")
+        self.export_message = pn.pane.Alert(alert_type="warning", visible=False)
+        downloads = pn.Row(
+            pn.widgets.FileDownload(
+                callback=self._html, filename="convolution-demo.html", label="Download HTML",
+                description="This demo as one file that plays offline", width=150,
+            ),
+            pn.widgets.FileDownload(
+                callback=self._gif, filename="convolution-demo.gif", label="Download GIF",
+                description="Every step as a frame, for slides", width=150,
+            ),
+        )  # fmt: skip
+        reset = pn.widgets.Button(label="Reset to the CS231n default")
         reset.on_click(self._reset)
         self._controls = pn.Column(
             pn.Row(new_values, reset),
+            downloads,
+            self.export_message,
             self.seed,
-            pn.widgets.RadioButtonGroup.from_param(s.param["values"], name="Values"),
+            pn.widgets.RadioButtonGroup.from_param(s.param["values"], label="Values"),
             pn.GridBox(*[choice(s, name) for name in SIZES], ncols=2),
             pn.GridBox(*[choice(s, axis) for axis in AXES], self.groups, ncols=2),
             switch(s, "separate_axes"),
@@ -97,6 +114,21 @@ class SettingsPanel(pn.viewable.Viewer):
             self.settings.seed = parse_value("seed", event.new)
         except ValueError as error:
             self.settings.error = str(error)
+
+    def _export(self, make: Callable[[], bytes]) -> io.BytesIO | None:
+        try:
+            data = make()
+        except ValueError as error:
+            self.export_message.param.update(object=html.escape(str(error)), visible=True)
+            return None
+        self.export_message.visible = False
+        return io.BytesIO(data)
+
+    def _html(self) -> io.BytesIO | None:
+        return self._export(lambda: standalone_html(self.settings).encode())
+
+    def _gif(self) -> io.BytesIO | None:
+        return self._export(lambda: gif_bytes(self.settings.conv))
 
     def _offer_groups(self, event: param.parameterized.Event) -> None:
         self.groups.options = self.settings.divisors()

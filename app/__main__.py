@@ -1,0 +1,80 @@
+"""The command line: `python -m app export demo.html --stride 1`, `python -m app gif demo.gif`.
+
+Settings take the same names and limits as the page's URL; a bad value stops the command
+with a message naming it, and nothing is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from app.model import DemoSettings
+from app.query import SETTINGS, parse_settings
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(prog="python -m app", description=__doc__.splitlines()[0])
+    commands = main.add_subparsers(dest="command", required=True)
+    export = commands.add_parser("export", help="a self-contained HTML file that plays offline")
+    gif = commands.add_parser("gif", help="every step as a GIF frame, for slides")
+    gif.add_argument("--fps", default="1", help="steps per second, 0.5 to 50 (default 1)")
+    for command in (export, gif):
+        command.add_argument("output", type=Path, help="the file to write")
+        for name in SETTINGS:
+            parameter = DemoSettings.param[name]
+            bounds = getattr(parameter, "bounds", None) or getattr(parameter, "objects", None)
+            command.add_argument(
+                f"--{name}", f"--{name.replace('_', '-')}", dest=name, metavar="VALUE",
+                help=f"{parameter.doc or parameter.label} ({bounds or 'true/false'})",
+            )  # fmt: skip
+    export.add_argument("--step", default="1", help="the step shown first, from 1")
+    return main
+
+
+def fail(messages: list[str]) -> int:
+    for message in messages:
+        print(f"error: {message}", file=sys.stderr)
+    return 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    given = {name: getattr(args, name) for name in SETTINGS if getattr(args, name) is not None}
+    values, messages = parse_settings(given)
+    if messages:
+        return fail([message.rsplit("; using", 1)[0] for message in messages])
+    settings = DemoSettings()
+    settings.param.update(values)
+    if settings.error:
+        return fail([settings.error])
+    if args.command == "export":
+        from app.export import standalone_html
+
+        steps = len(settings.conv)
+        if not (args.step.isdigit() and 1 <= int(args.step) <= steps):
+            return fail([f"--step={args.step!r} must be a whole number from 1 to {steps}"])
+        args.output.write_text(standalone_html(settings, int(args.step) - 1), encoding="utf-8")
+    else:
+        from app.gif import gif_bytes
+
+        try:
+            fps = float(args.fps)
+        except ValueError:
+            fps = float("nan")
+        if not 0.5 <= fps <= 50:
+            return fail(
+                [f"--fps={args.fps[:40]!r} must be a number of steps per second, 0.5 to 50"]
+            )
+        try:
+            data = gif_bytes(settings.conv, fps)
+        except ValueError as error:
+            return fail([str(error)])
+        args.output.write_bytes(data)
+    print(f"wrote {args.output} ({args.output.stat().st_size / 1e6:.2f} MB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
