@@ -35,6 +35,7 @@ def readout_numbers(page):
 
 def test_page_loads_without_console_errors_and_moves_on_load(server, page):
     page.open(server.url)
+    page.page.wait_for_url(re.compile(r"[?&]seed=\d+"))  # a fresh visit's seed is in the URL
     first = page.step()
     page.page.wait_for_timeout(2500)
     assert page.step() > first, "the window should move on load, one step a second"
@@ -66,7 +67,7 @@ def test_step_buttons_move_exactly_one_step(server, page):
 
 @pytest.mark.parametrize("n", [0, 7, 13, 17])
 def test_scrubbed_step_shows_the_engines_window_and_numbers(server, page, n):
-    page.open(server.url)
+    page.open(server.url + "?seed=0")
     page.model("conv_slider", f"model.value = {n + 1}")
     conv = DemoSettings().conv  # the page's default settings, seed 0
     step = conv[n]

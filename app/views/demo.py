@@ -34,6 +34,8 @@ class ConvolutionDemo(pn.viewable.Viewer):
         default; a combination that does not fit keeps the CS231n default on screen."""
         raw = {key: values[-1].decode("utf-8", "replace") for key, values in args.items() if values}
         values, notices = parse_settings(raw)
+        if "seed" not in raw:  # new numbers on every visit, as the original; the URL keeps them
+            values["seed"] = secrets.randbelow(SEED_MAX + 1)
         settings = DemoSettings()
         settings.param.update(values)
         step, steps = 0, len(settings.conv)
@@ -70,7 +72,8 @@ class ConvolutionDemo(pn.viewable.Viewer):
             # The original starts moving on load; the browser says when the page is ready.
             doc.js_on_event("document_ready", self.figure.start)
             if self.write_url and pn.state.location is not None:
-                self._write_address()
+                # Once the page has reported its own address, or that report would undo ours.
+                pn.state.onload(self._write_address)
                 # The address follows the demo on screen, so an invalid setting leaves it alone.
                 self.settings.param.watch(self._write_address, "conv")
         demo = pn.pane.Bokeh(self.figure.layout, sizing_mode="fixed")
