@@ -11,7 +11,9 @@ from collections.abc import Mapping
 
 import param
 
-from app.model import DemoSettings
+from app.model import DemoSettings, parse_cell, parse_edit_value
+
+MAX_EDITS = 64
 
 SETTINGS = (
     "height", "width", "depth", "n_filters", "kernel_height", "kernel_width",
@@ -60,12 +62,30 @@ def parse_settings(raw: Mapping[str, str]) -> tuple[dict[str, object], list[str]
             except ValueError as error:
                 default = DemoSettings.param[name].default
                 messages.append(f"{error}; using {default}")
+    if raw.get("edits"):
+        try:
+            values["edits"] = parse_edits(raw["edits"])
+        except ValueError as error:
+            messages.append(f"edits: {error}; using none")
     # Stating only the rows value still means both, as long as the axes are linked.
     if not values.get("separate_axes"):
         for axis in ("stride", "padding", "dilation"):
             if axis in values:
                 values[f"{axis}_cols"] = values[axis]
     return values, messages
+
+
+def parse_edits(text: str) -> dict[str, int | float]:
+    """'x,0,1,2=3;b,1=-1' as {'x,0,1,2': 3, 'b,1': -1}: cells set by hand."""
+    entries = [entry for entry in text.split(";") if entry]
+    if len(entries) > MAX_EDITS:
+        raise ValueError(f"{len(entries)} edited cells, over the cap of {MAX_EDITS}")
+    edits = {}
+    for entry in entries:
+        key, _, value = entry.partition("=")
+        parse_cell(key)
+        edits[key] = parse_edit_value(value)
+    return edits
 
 
 def settings_query(settings: DemoSettings) -> dict[str, str]:
@@ -76,4 +96,5 @@ def settings_query(settings: DemoSettings) -> dict[str, str]:
             continue
         value = getattr(settings, name)
         query[name] = str(value).lower() if isinstance(value, bool) else str(value)
+    query["edits"] = ";".join(f"{key}={value}" for key, value in settings.edits.items())
     return query

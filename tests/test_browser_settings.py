@@ -155,3 +155,25 @@ def test_groups_equal_to_depth_shows_one_channel_per_filter(server, page):
     )
     page.page.keyboard.press("End")
     assert {d for d, _, _ in window_cells(page)} == {2}
+
+
+def test_clicking_a_cell_edits_its_value_and_the_sums_follow(server, page):
+    page.open(server.url + "?seed=0")
+    page.page.get_by_role("button", name="Toggle Movement").click()
+    origins = page.model("conv_origins", "[Array.from(model.data.x), Array.from(model.data.y)]")
+    x, y = screen_point(page, origins[0][0] + 2.5, origins[1][0] + 2.5)  # padded (2, 2)
+    page.page.mouse.click(x, y)
+    page.page.get_by_text("x[:,:,0] row 1, column 1").wait_for()
+    page.page.get_by_role("textbox", name="New value").fill("9")
+    page.page.get_by_role("button", name="Set the cell").click()
+    page.page.wait_for_url(re.compile(r"edits=x%2C0%2C1%2C1%3D9|edits=x,0,1,1=9"))
+    expected = DemoSettings(seed=0, edits={"x,0,1,1": 9}).conv
+    C, Hp, Wp = expected.padded.shape
+    values = page.model("conv_cells", "Array.from(model.data.value)")
+    assert values[: C * Hp * Wp] == expected.padded.ravel().tolist()
+    page.model("conv_slider", "model.value = 1")
+    _, scalars, _, value = readout_numbers(page)
+    assert value == str(expected[0].value) and scalars[0] == str(expected[0].scalars[0])
+    x, y = screen_point(page, origins[0][0] + 0.5, origins[1][0] + 0.5)  # a padding cell
+    page.page.mouse.click(x, y)
+    assert page.page.get_by_text("padding cells are zeros by definition").is_visible()

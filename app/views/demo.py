@@ -21,12 +21,17 @@ class ConvolutionDemo(pn.viewable.Viewer):
     embed = param.Boolean(False, doc="Drop the settings, for an iframe")
     notices = param.List(default=[], item_type=str, doc="What was wrong with the address")
     write_url = param.Boolean(False, doc="Keep the settings and the paused step in the URL")
+    tapped = param.String("", doc="The cell last tapped in the figure, as the browser names it")
 
     def __init__(self, settings: DemoSettings | None = None, **params) -> None:
         own = {key: params.pop(key) for key in list(params) if key in DemoSettings.param}
         super().__init__(settings=settings or DemoSettings(**own), **params)
         self.figure = DemoFigure(self.settings.conv, self.step, write_url=self.write_url)
         self.settings.param.watch(self._repaint, "conv")
+        self.figure.sources["edit"].on_change("data", self._cell_tapped)
+
+    def _cell_tapped(self, attr: str, old: dict, new: dict) -> None:
+        self.tapped = str(new.get("cell", [""])[0])[:40]
 
     @classmethod
     def from_address(cls, args: dict[str, list[bytes]]) -> ConvolutionDemo:
@@ -61,7 +66,8 @@ class ConvolutionDemo(pn.viewable.Viewer):
             self.figure.update(event.new, self.step)
 
     def new_values(self) -> None:
-        self.settings.seed = secrets.randbelow(SEED_MAX + 1)
+        """A new seed; cells edited by hand go with the old values."""
+        self.settings.param.update(seed=secrets.randbelow(SEED_MAX + 1), edits={})
 
     def _write_address(self, *events: param.parameterized.Event) -> None:
         pn.state.location.update_query(**settings_query(self.settings))

@@ -38,7 +38,7 @@ class DemoFigure:
 
     def __init__(self, conv: Convolution, step: int = 0, *, write_url: bool = False) -> None:
         extra = ("links", "preview", "unvisited", "cell_text", "output_text", "images")
-        extra += ("output_blocks",)
+        extra += ("output_blocks", "edit")
         names = (*SOURCES, *FILLS, *extra)
         self.sources = {name: ColumnDataSource(name=f"conv_{name}") for name in names}
         self.write_url = write_url  # a served page keeps the paused step in its address
@@ -59,6 +59,7 @@ class DemoFigure:
         self.readout = Div(
             name="conv_readout", stylesheets=[InlineStyleSheet(css=READOUT_CSS)], width=330
         )
+        self.sources["edit"].data = {"cell": [""]}
         self._connect()
         controls = column(
             self.toggle,
@@ -191,6 +192,7 @@ class DemoFigure:
         )
         self.figure.add_tools(hover, tap)
         self.figure.js_on_event("mouseleave", action("show_preview(sizes(), -1)"))
+        self.figure.js_on_event("tap", action("on_cell_tap(cb_obj)"))
 
     def update(self, conv: Convolution, step: int = 0) -> None:
         """Repaints every source for a new convolution; `meta` goes last, as it triggers the JS."""

@@ -15,6 +15,7 @@ from app.export import standalone_html
 from app.gif import gif_bytes
 from app.model import AXES, DemoSettings
 from app.query import parse_value
+from app.views.editor import CellEditor
 
 SIZES = ("height", "width", "depth", "n_filters", "kernel_height", "kernel_width")
 
@@ -139,4 +140,5 @@ class SettingsPanel(pn.viewable.Viewer):
         self.settings.param.update({k: v for k, v in defaults.items() if k not in keep})
 
     def __panel__(self) -> pn.viewable.Viewable:
-        return pn.Column(self.messages, self._controls, self.explanation)
+        editor = CellEditor(self.settings, demo=self.demo)
+        return pn.Column(self.messages, self._controls, self.explanation, editor)
