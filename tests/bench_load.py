@@ -27,7 +27,7 @@ from playwright.sync_api import sync_playwright
 from serving import CHROMIUM, CHROMIUM_FLAGS, Server
 
 WORKERS = 8  # clients opening sessions at once
-DEADLINE_S = 600  # the whole run stops past this, whatever is left
+DEADLINE_S = 1500  # the whole run stops past this, whatever is left
 
 
 def resident_mb(pid: int) -> float:
@@ -99,7 +99,7 @@ def main() -> None:
                 if done % 100 == 0:
                     time.sleep(3)  # let the server reclaim what was closed
                     samples.append((done, resident_mb(pid)))
-        print("open/close cycles -> server memory: "
+        print(f"{done} open/close cycles -> server memory: "
               + ", ".join(f"{n}: {mb:.0f} MB" for n, mb in samples))  # fmt: skip
         log = server.output()
         print(f"server log: {log.count('ERROR')} errors, {log.count('Traceback')} tracebacks")

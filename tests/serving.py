@@ -81,3 +81,33 @@ class Server:
                 self.process.wait()
         self.log.close()
         Path(self.log.name).unlink(missing_ok=True)
+
+
+class Page:
+    """A browser page with its console errors collected and Bokeh models at hand."""
+
+    def __init__(self, page) -> None:
+        self.page = page
+        self.errors: list[str] = []
+        page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    def open(self, url: str) -> Page:
+        self.page.goto(url)
+        self.page.wait_for_function(
+            "() => window.Bokeh && Bokeh.documents.length > 0"
+            " && Bokeh.documents[0].get_model_by_name('conv_readout')?.text.includes('step')",
+            timeout=30_000,
+        )
+        return self
+
+    def model(self, name: str, expression: str = "model"):
+        """Evaluates `expression` with `model` bound to the page's Bokeh model called `name`."""
+        return self.page.evaluate(
+            f"() => {{ const model = Bokeh.documents[0].get_model_by_name({name!r}); "
+            f"return {expression} }}"
+        )
+
+    def step(self) -> int:
+        """The engine's index of the step on screen."""
+        return self.model("conv_slider", "model.value") - 1

@@ -3,10 +3,11 @@
 import re
 
 import pytest
+from serving import Page
+from test_browser_demo import readout_numbers, window_cells
 
 from app.model import DemoSettings
 from app.query import parse_settings
-from tests.test_browser_demo import readout_numbers, window_cells
 
 pytestmark = pytest.mark.browser
 
@@ -177,3 +178,30 @@ def test_clicking_a_cell_edits_its_value_and_the_sums_follow(server, page):
     x, y = screen_point(page, origins[0][0] + 0.5, origins[1][0] + 0.5)  # a padding cell
     page.page.mouse.click(x, y)
     page.page.get_by_text("padding cells are zeros by definition").wait_for()
+
+
+def test_two_sessions_are_independent(server, browser, page):
+    other_context = browser.new_context()
+    try:
+        other = Page(other_context.new_page()).open(server.url + "?seed=0")
+        page.open(server.url + "?seed=0")
+        page.page.get_by_role("combobox", name="Stride (rows)").select_option("1")
+        page.page.wait_for_function(
+            "() => Bokeh.documents[0].get_model_by_name('conv_meta').data.OH[0] === 5"
+        )
+        other.page.wait_for_timeout(500)
+        assert (meta(other, "OH"), meta(other, "N")) == (3, 18)
+        assert "stride=2" in other.page.url
+    finally:
+        other_context.close()
+
+
+def test_a_client_leaving_mid_change_leaves_the_server_healthy(server, browser, page):
+    context = browser.new_context()
+    leaving = Page(context.new_page()).open(server.url)
+    leaving.page.get_by_role("combobox", name="Depth (channels)").select_option("16")
+    context.close()  # gone before the repaint reaches it
+    page.open(server.url + "?depth=16")
+    assert meta(page, "C") == 16
+    log = server.output()
+    assert "Traceback" not in log and "ERROR" not in log

@@ -12,6 +12,7 @@ from bokeh.models import (
     ColumnDataSource,
     CustomJS,
     Div,
+    GlyphRenderer,
     HoverTool,
     InlineStyleSheet,
     Range1d,
@@ -29,20 +30,21 @@ READOUT_CSS = (files("app.views") / "readout.css").read_text()
 CELL = 0.86  # cell side in units: the gaps between cells are the original's white lines
 BLUE, RED, GREEN = "#0000AA", "#AA0000", "#00AA00"
 
-SOURCES = ("meta", "origins", "cells", "outputs", "scalars", "window_box", "kernel", "cursor")
 FILLS = {"input_fill": INPUT, "padding_fill": PADDING, "weight_fill": WEIGHT, "output_fill": OUTPUT}
+OUTLINES = {"window_box": (BLUE, 2), "kernel": (RED, 2), "cursor": (GREEN, 3)}
+SOURCES = (
+    *FILLS, *OUTLINES, "meta", "origins", "cells", "outputs", "scalars", "links", "preview",
+    "unvisited", "cell_text", "output_text", "images", "output_blocks", "edit", "labels",
+)  # fmt: skip
 
 
 class DemoFigure:
     """Figure, controls and readout of one demo; `update` repaints them in place."""
 
     def __init__(self, conv: Convolution, step: int = 0, *, write_url: bool = False) -> None:
-        extra = ("links", "preview", "unvisited", "cell_text", "output_text", "images")
-        extra += ("output_blocks", "edit")
-        names = (*SOURCES, *FILLS, *extra)
-        self.sources = {name: ColumnDataSource(name=f"conv_{name}") for name in names}
+        self.sources = {name: ColumnDataSource(name=f"conv_{name}") for name in SOURCES}
         self.write_url = write_url  # a served page keeps the paused step in its address
-        self.figure = self._figure()
+        self._figure()
         self.toggle = Button(label="Toggle Movement", name="conv_toggle", button_type="primary")
         self.back = Button(label="◀ Step back", name="conv_back")
         self.forward = Button(label="Step forward ▶", name="conv_forward")
@@ -73,80 +75,42 @@ class DemoFigure:
         self.layout = row(self.figure, controls, name="conv_demo")
         self.update(conv, step)
 
-    def _figure(self):
+    def _cells(self, name: str, **style: object) -> GlyphRenderer:
+        """A one-cell rectangle at each (x, y) of source `name`."""
+        source = self.sources[name]
+        return self.figure.rect(
+            "x", "y", CELL, CELL, source=source, name=f"conv_{name}_glyph", **style
+        )
+
+    def _figure(self) -> figure:
         s = self.sources
-        fig = figure(tools="", toolbar_location=None, name="conv_figure", min_border=4)
+        fig = self.figure = figure(
+            tools="", toolbar_location=None, name="conv_figure", min_border=4
+        )
         fig.x_range, fig.y_range = Range1d(0, 1), Range1d(1, 0)  # y grows downwards
         fig.axis.visible = fig.grid.visible = False
         fig.outline_line_color = None
         fig.image_rgba("image", "x", "y", "dw", "dh", source=s["images"], name="conv_images")
         for name, colour in FILLS.items():
-            fig.rect("x", "y", CELL, CELL, source=s[name], fill_color=colour, line_color=None)
+            self._cells(name, fill_color=colour, line_color=None)
         # One scalar pattern over the few unvisited cells: a per-cell pattern costs a canvas each.
-        fig.rect(
-            "x",
-            "y",
-            CELL,
-            CELL,
-            source=s["unvisited"],
-            fill_alpha=0,
-            line_color=None,
-            hatch_pattern="/",
-            hatch_color="#888888",
-            hatch_scale=6,
-            name="conv_unvisited",
-        )
+        self._cells("unvisited", fill_alpha=0, line_color=None, hatch_pattern="/",
+                    hatch_color="#888888", hatch_scale=6)  # fmt: skip
         # Pointer targets: one transparent rectangle an output block, however many cells.
         self.output_cells = fig.rect(
             "x", "y", "width", "height", source=s["output_blocks"], fill_alpha=0, line_color=None
         )
+        centred = {"text_align": "center", "text_baseline": "middle"}
         self.values = [
-            fig.text("x", "y", text="text", source=s["cell_text"], name="conv_cell_text"),
-            fig.text("x", "y", text="shown", source=s["output_text"], name="conv_output_text"),
+            fig.text("x", "y", text=column, source=s[name], text_font=value("monospace"), **centred)
+            for name, column in (("cell_text", "text"), ("output_text", "shown"))
         ]
-        for renderer in self.values:
-            renderer.glyph.update(
-                text_align="center", text_baseline="middle", text_font=value("monospace")
-            )
-        self.labels = ColumnDataSource(name="conv_labels")
-        fig.text(
-            "x",
-            "y",
-            text="text",
-            source=self.labels,
-            text_font_size="13px",
-            text_font=value("monospace"),
-            text_baseline="alphabetic",
-        )
+        fig.text("x", "y", text="text", source=s["labels"], text_font_size="13px",
+                 text_font=value("monospace"), text_baseline="alphabetic")  # fmt: skip
         fig.segment("x0", "y0", "x1", "y1", source=s["links"], line_color="black", line_width=1)
-        for name, colour, width in (
-            ("window_box", BLUE, 2),
-            ("kernel", RED, 2),
-            ("cursor", GREEN, 3),
-        ):
-            fig.rect(
-                "x",
-                "y",
-                CELL,
-                CELL,
-                source=s[name],
-                fill_alpha=0,
-                line_color=colour,
-                line_width=width,
-                name=f"conv_{name}_glyph",
-            )
-        fig.rect(
-            "x",
-            "y",
-            CELL,
-            CELL,
-            source=s["preview"],
-            fill_alpha=0,
-            line_color=BLUE,
-            line_dash="dashed",
-            line_width=1.5,
-            name="conv_preview_glyph",
-        )
+        for name, (colour, width) in OUTLINES.items():
+            self._cells(name, fill_alpha=0, line_color=colour, line_width=width)
+        self._cells("preview", fill_alpha=0, line_color=BLUE, line_dash="dashed", line_width=1.5)
         return fig
 
     def _connect(self) -> None:
@@ -202,7 +166,7 @@ class DemoFigure:
         meta = data.pop("meta")
         for name, columns in data.items():
             self.sources[name].data = columns
-        self.labels.data = geometry.labels
+        self.sources["labels"].data = geometry.labels
         px = geometry.cell_px
         self.figure.update(width=int(geometry.width * px) + 8, height=int(geometry.height * px) + 8)
         self.figure.x_range.update(start=0, end=geometry.width)
