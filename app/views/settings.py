@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import io
 from collections.abc import Callable
+from typing import ClassVar
 
 import panel as pn
 import param
@@ -27,13 +28,20 @@ def explain(conv: Convolution) -> str:
     return "  \n".join(lines) + (f"\n\n{note}" if note else "")
 
 
-def choice(settings: DemoSettings, name: str) -> pn.widgets.Select:
+class Choice(pn.widgets.Select):
+    """A drop-down handled at once: a choice is one event, so Panel's 50 ms debounce (meant
+    for streams of keystrokes and drags) would only delay the repaint."""
+
+    _priority_changes: ClassVar[list[str]] = ["value"]
+
+
+def choice(settings: DemoSettings, name: str) -> Choice:
     """A named drop-down of every value the parameter's bounds allow: the cap is on view."""
     parameter = settings.param[name]
     low, high = parameter.bounds
     label = f"{parameter.label} ({low} to {high})"
     options = list(range(low, high + 1))
-    return pn.widgets.Select.from_param(parameter, label=label, options=options, width=145)
+    return Choice.from_param(parameter, label=label, options=options, width=145)
 
 
 def switch(settings: DemoSettings, name: str) -> pn.widgets.CheckBoxGroup:
@@ -68,9 +76,7 @@ class SettingsPanel(pn.viewable.Viewer):
         )  # fmt: skip
         self.messages = pn.Column(self.notice, self.message, width=320, margin=(0, 5))
         self.explanation = pn.pane.Markdown(s.param.conv.rx().rx.pipe(explain), width=300)
-        self.groups = pn.widgets.Select(
-            label="Groups", options=s.divisors(), value=s.groups, width=145
-        )
+        self.groups = Choice(label="Groups", options=s.divisors(), value=s.groups, width=145)
         self.groups.link(s, value="groups")
         s.param.watch(self._offer_groups, ["depth", "n_filters"])
         s.param.watch(lambda event: setattr(self.groups, "value", event.new), "groups")
