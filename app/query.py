@@ -30,14 +30,19 @@ def shown(text: str) -> str:
     return repr(text if len(text) <= MAX_TEXT else text[:MAX_TEXT] + "…")
 
 
+def parse_switch(name: str, text: str) -> bool:
+    """'true'/'false' (or 1/0, yes/no, on/off) as a bool, or a ValueError naming `name`."""
+    if text.strip().lower() in TRUE + FALSE:
+        return text.strip().lower() in TRUE
+    raise ValueError(f"{name}={shown(text)} is not a switch: use true or false")
+
+
 def parse_value(name: str, text: str) -> object:
     """One setting's text as its value, or a ValueError naming the parameter and the limit."""
     parameter = DemoSettings.param[name]
     text = text.strip()
     if isinstance(parameter, param.Boolean):
-        if text.lower() in TRUE + FALSE:
-            return text.lower() in TRUE
-        raise ValueError(f"{name}={shown(text)} is not a switch: use true or false")
+        return parse_switch(name, text)
     if isinstance(parameter, param.Selector):
         if text in parameter.objects:
             return text

@@ -55,3 +55,17 @@ def test_demo_renders_as_a_notebook_would():
     assert meta[0].data["sh"] == [1] and meta[0].data["OH"] == [3] and meta[0].data["N"] == [18]
     names = {getattr(model, "name", None) for model in root.references()}
     assert {"conv_toggle", "conv_slider", "conv_readout", "conv_figure"} <= names
+
+
+def test_address_arguments_make_the_demo_and_name_what_is_wrong():
+    demo = ConvolutionDemo.from_address(
+        {"embed": [b"true"], "stride": [b"1"], "seed": [b"4"], "step": [b"7"]}
+    )
+    assert demo.embed and demo.settings.stride == 1 and demo.settings.seed == 4
+    assert demo.step == 6 and demo.notices == []
+    demo = ConvolutionDemo.from_address({"embed": [b"maybe"], "step": [b"99"], "x": [b"\xff"]})
+    assert not demo.embed and demo.step == 0
+    assert demo.notices == [
+        "step='99' must be from 1 to 18; using 1",
+        "embed='maybe' is not a switch: use true or false; showing the full page",
+    ]

@@ -8,7 +8,7 @@ import panel as pn
 import param
 
 from app.model import SEED_MAX, DemoSettings
-from app.query import parse_settings, parse_value, settings_query
+from app.query import parse_settings, parse_switch, settings_query
 from app.views.figure import DemoFigure
 from app.views.settings import SettingsPanel
 
@@ -55,9 +55,9 @@ class ConvolutionDemo(pn.viewable.Viewer):
         embed = False
         if "embed" in raw:
             try:
-                embed = bool(parse_value("bias", raw["embed"]))  # the same true/false words
-            except ValueError:
-                notices.append("embed must be true or false; showing the full page")
+                embed = parse_switch("embed", raw["embed"])
+            except ValueError as error:
+                notices.append(f"{error}; showing the full page")
         return cls(settings, step=step, embed=embed, notices=notices, write_url=True)
 
     def _repaint(self, event: param.parameterized.Event) -> None:
