@@ -10,6 +10,7 @@ COPY static ./static
 RUN pip install --no-cache-dir . && useradd --create-home demo
 USER demo
 
+# NUM_PROCS > 1 forks workers; they link Panel's stylesheets on its CDN (see the README).
 ENV ALLOWED_ORIGINS=localhost:5006 \
     NUM_PROCS=1
 EXPOSE 5006

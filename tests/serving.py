@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -33,7 +34,7 @@ def free_port() -> int:
 class Server:
     """`python -m panel serve app` in its own session, stopped by process group."""
 
-    def __init__(self, *extra: str) -> None:
+    def __init__(self, *extra: str, env: dict[str, str] | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/app"
         self.log = open(ROOT / f".server-{self.port}.log", "w+")
@@ -52,8 +53,9 @@ class Server:
             *extra,
         ]
         self.process = subprocess.Popen(
-            command, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
-        )
+            command, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+            env={**os.environ, **(env or {})},
+        )  # fmt: skip
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
@@ -70,6 +72,13 @@ class Server:
         self.log.flush()
         self.log.seek(0)
         return self.log.read()
+
+    def errors(self) -> list[str]:
+        """Log entries with an error or a traceback, but for Panel's and Tornado's report of
+        a websocket that a leaving browser closed mid-message (a known limit, see #6)."""
+        entries = re.split(r"\n(?=\d{4}-\d\d-\d\d \d\d:)", self.output())
+        troubled = [e for e in entries if "Traceback" in e or " ERROR " in e or "ERROR:" in e]
+        return [e for e in troubled if "WebSocketClosedError" not in e]
 
     def stop(self) -> None:
         if self.process.poll() is None:

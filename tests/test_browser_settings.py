@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from serving import Page
+from serving import Page, Server
 from test_browser_demo import readout_numbers, window_cells
 
 from app.model import DemoSettings
@@ -58,8 +58,7 @@ def test_impossible_setting_shows_its_message_and_keeps_the_last_demo(server, pa
     assert (meta(page, "FH"), meta(page, "OH"), meta(page, "N")) == (3, 3, 18)
     page.page.get_by_role("button", name="Step forward").click()
     assert readout_numbers(page)[3]  # the last valid demo still steps and shows its numbers
-    server_log = server.output()
-    assert "Traceback" not in server_log and "ERROR" not in server_log
+    assert server.errors() == []
 
 
 def test_url_with_a_full_configuration_reproduces_the_demo(server, page):
@@ -104,7 +103,7 @@ def test_url_with_garbage_values_shows_messages_and_still_loads(server, page):
         assert page.page.get_by_text(words, exact=False).first.is_visible(), words
     assert page.page.get_by_text("groups=2 must divide depth=3").is_visible()
     assert (meta(page, "OH"), meta(page, "N")) == (3, 18)  # the defaults stand
-    assert dialogs == []
+    assert dialogs == [] and server.errors() == []
     page.page.wait_for_timeout(1500)
     assert page.step() >= 1  # and it moves
 
@@ -203,5 +202,47 @@ def test_a_client_leaving_mid_change_leaves_the_server_healthy(server, browser, 
     context.close()  # gone before the repaint reaches it
     page.open(server.url + "?depth=16")
     assert meta(page, "C") == 16
-    log = server.output()
-    assert "Traceback" not in log and "ERROR" not in log
+    assert server.errors() == []
+
+
+def test_garbage_in_the_seed_field_gets_a_message_and_keeps_the_demo(server, page):
+    page.open(server.url + "?seed=5")
+    field = page.page.get_by_role("textbox", name="Seed")
+    field.fill("<img src=x onerror=alert(1)>")
+    field.press("Enter")
+    page.page.get_by_text("seed='<img src=x onerror=alert(1)>' is not a whole number").wait_for()
+    assert "seed=5" in page.page.url and meta(page, "N") == 18
+    field.fill("99999999999")
+    field.press("Enter")
+    page.page.get_by_text("seed=99999999999 is out of range").wait_for()
+    field.fill("12")
+    field.press("Enter")
+    page.page.wait_for_url(re.compile(r"seed=12"))
+    assert server.errors() == []
+
+
+def test_several_worker_processes_serve_working_demos(browser):
+    server = Server("--num-procs", "2")
+    try:
+        for _ in range(3):
+            context = browser.new_context()
+            failed = []
+            try:
+                tab = context.new_page()
+                tab.on("requestfailed", lambda request, failed=failed: failed.append(request.url))
+                page = Page(tab).open(server.url + "?seed=1")
+                page.page.get_by_role("combobox", name="Stride (rows)").select_option("1")
+                page.page.wait_for_function(
+                    "() => Bokeh.documents[0].get_model_by_name('conv_meta').data.OH[0] === 5"
+                )
+                first = page.step()
+                page.page.wait_for_timeout(1300)
+                assert page.step() != first
+                # The known limit (README): a forked worker may link Panel's stylesheets on its CDN,
+                # unreachable here. Nothing else may fail.
+                assert all(url.startswith("https://cdn.holoviz.org/") for url in failed)
+                assert len(page.errors) == len(failed)
+            finally:
+                context.close()
+    finally:
+        server.stop()

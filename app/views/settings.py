@@ -66,9 +66,11 @@ class SettingsPanel(pn.viewable.Viewer):
         super().__init__(settings=settings, **params)
         s = settings
         error = s.param.error.rx()
+        # Messages quote what a person typed: shown as text, never as markup.
         self.message = pn.pane.Alert(
-            error, alert_type="danger", visible=error.rx.bool(), name="settings_error"
-        )
+            error.rx.pipe(html.escape), alert_type="danger", visible=error.rx.bool(),
+            name="settings_error",
+        )  # fmt: skip
         notices = "\n".join(f"- {html.escape(notice)}" for notice in self.notices)
         self.notice = pn.pane.Alert(
             f"The address had values that do not fit:\n\n{notices}",
