@@ -9,13 +9,21 @@ from PIL import Image, ImageDraw, ImageFont
 
 from app.engine import Convolution
 from app.views.highlight import highlight_columns
-from app.views.layout import INPUT, OUTPUT, PADDING, WEIGHT, cell_columns, format_values, place
+from app.views.layout import (
+    BLUE,
+    CELL,
+    GREEN,
+    KIND_COLOURS,
+    OUTPUT,
+    RED,
+    cell_columns,
+    format_values,
+    place,
+)
 
 MAX_FRAMES = 400  # a GIF past this is no slide; the HTML export plays any length
 MAX_FRAME_PIXELS = 4_000_000  # frames are drawn one at a time, so this bounds the memory
 FRAME_CELL_PX = 34  # large enough to read from the back of a lecture hall
-CELL = 0.86
-BLUE, RED, GREEN = "#0000AA", "#AA0000", "#00AA00"
 CAPTION_PX = 64
 
 
@@ -37,6 +45,9 @@ class FrameRenderer:
         self.values_font = _font(max(10, round(self.scale * 0.45)))
         self.label_font = _font(max(12, round(13 * self.scale / self.geometry.cell_px)))
         self.caption_font = _font(26)
+        k, i, j = np.indices(conv.output.shape).reshape(3, -1)  # each (K*OH*OW,), step order
+        self.output_centres = self.geometry.outputs[k] + np.stack([j + 0.5, i + 0.5], axis=1)
+        self.output_texts = format_values(conv.output)
         self.base = self._base()
 
     def _box(self, x: float, y: float, side: float = CELL) -> tuple[float, float, float, float]:
@@ -44,20 +55,21 @@ class FrameRenderer:
         s, half = self.scale, side / 2
         return ((x - half) * s + 4, (y - half) * s, (x + half) * s + 4, (y + half) * s)
 
+    def _value(self, draw: ImageDraw.ImageDraw, x: float, y: float, text: str) -> None:
+        """A cell's value, centred on the cell at (x, y) in layout units."""
+        draw.text(self._box(x, y, 0)[:2], text, fill="black", font=self.values_font, anchor="mm")
+
     def _base(self) -> Image.Image:
         image = Image.new("RGB", self.size, "white")
         draw = ImageDraw.Draw(image)
         cells = cell_columns(self.conv, self.geometry)
-        colours = {0: INPUT, 1: PADDING, 2: WEIGHT}
-        legible = self.scale * 0.45 >= 9
         for x, y, kind, text in zip(
             cells["x"], cells["y"], cells["kind"], cells["text"], strict=True
         ):
-            draw.rectangle(self._box(x, y), fill=colours[int(kind)])
-            if legible:
-                draw.text(
-                    self._box(x, y, 0)[:2], text, fill="black", font=self.values_font, anchor="mm"
-                )
+            draw.rectangle(self._box(x, y), fill=KIND_COLOURS[kind])
+            self._value(draw, x, y, text)
+        for x, y in self.output_centres:
+            draw.rectangle(self._box(x, y), fill=OUTPUT)
         for x, y, text in zip(*self.geometry.labels.values(), strict=True):
             draw.text(
                 (x * self.scale + 4, y * self.scale),
@@ -72,20 +84,8 @@ class FrameRenderer:
         """Step n: outputs so far, blue window, red filter and bias, green cell, lines."""
         conv, image = self.conv, self.base.copy()
         draw = ImageDraw.Draw(image)
-        K, OH, OW = conv.output.shape  # filters, output rows, output columns
-        texts = format_values(conv.output)
-        for q in range(K * OH * OW):
-            k, i, j = np.unravel_index(q, (K, OH, OW))
-            x, y = self.geometry.outputs[k] + (j + 0.5, i + 0.5)
-            draw.rectangle(self._box(x, y), fill=OUTPUT)
-            if q <= n:
-                draw.text(
-                    self._box(x, y, 0)[:2],
-                    texts[q],
-                    fill="black",
-                    font=self.values_font,
-                    anchor="mm",
-                )
+        for (x, y), text in zip(self.output_centres[: n + 1], self.output_texts, strict=False):
+            self._value(draw, x, y, text)
         marks = highlight_columns(conv, self.geometry, n)
         links = marks["links"]
         for x0, y0, x1, y1 in zip(links["x0"], links["y0"], links["x1"], links["y1"], strict=True):

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 import param
 
-from app.model import DemoSettings, parse_cell, parse_edit_value
+from app.model import AXES, DemoSettings, parse_cell, parse_edit_value
 
 MAX_EDITS = 64
 
@@ -74,7 +74,7 @@ def parse_settings(raw: Mapping[str, str]) -> tuple[dict[str, object], list[str]
             messages.append(f"edits: {error}; using none")
     # Stating only the rows value still means both, as long as the axes are linked.
     if not values.get("separate_axes"):
-        for axis in ("stride", "padding", "dilation"):
+        for axis in AXES:
             if axis in values:
                 values[f"{axis}_cols"] = values[axis]
     return values, messages

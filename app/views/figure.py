@@ -22,13 +22,11 @@ from bokeh.models import (
 from bokeh.plotting import figure
 
 from app.engine import Convolution
-from app.views.layout import INPUT, OUTPUT, PADDING, WEIGHT, place
+from app.views.layout import BLUE, CELL, GREEN, INPUT, OUTPUT, PADDING, RED, WEIGHT, place
 from app.views.sources import source_data
 
 LIBRARY = (files("app.views") / "js" / "demo.js").read_text()
 READOUT_CSS = (files("app.views") / "readout.css").read_text()
-CELL = 0.86  # cell side in units: the gaps between cells are the original's white lines
-BLUE, RED, GREEN = "#0000AA", "#AA0000", "#00AA00"
 
 FILLS = {"input_fill": INPUT, "padding_fill": PADDING, "weight_fill": WEIGHT, "output_fill": OUTPUT}
 OUTLINES = {"window_box": (BLUE, 2), "kernel": (RED, 2), "cursor": (GREEN, 3)}

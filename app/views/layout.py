@@ -200,6 +200,9 @@ def _rgba(hex_colour: str) -> np.uint32:
 
 
 INPUT, PADDING, WEIGHT, OUTPUT = "#DDDDFF", "#DDDDDD", "#FFDDDD", "#DDFFDD"
+KIND_COLOURS = (INPUT, PADDING, WEIGHT)  # the fill of each `kind` that cell_columns gives
+BLUE, RED, GREEN = "#0000AA", "#AA0000", "#00AA00"  # window, filter and bias, output cell
+CELL = 0.86  # cell side in units: the gaps between cells are the original's white lines
 UNVISITED = {INPUT: "#B4B4DC", PADDING: "#B4B4B4"}  # darker, where hatching is too small
 
 
