@@ -9,6 +9,7 @@ import pytest
 from serving import Server, free_port
 
 from app import ConvolutionDemo
+from app.views.editor import CellEditor
 
 
 @pytest.mark.browser
@@ -69,3 +70,16 @@ def test_address_arguments_make_the_demo_and_name_what_is_wrong():
         "step='99' must be from 1 to 18; using 1",
         "embed='maybe' is not a switch: use true or false; showing the full page",
     ]
+
+
+def test_a_tampered_tap_from_the_browser_gets_a_message_not_an_exception():
+    demo = ConvolutionDemo(seed=0)
+    editor = CellEditor(demo.settings, demo=demo)
+    for sent in ("x,a,1,1", "x,0,99,1", "w,9,0,0,0", "<b>", "b,1"):
+        demo.tapped = sent
+        if sent == "b,1":
+            assert editor.form.visible and editor.cell == "b,1"
+        else:
+            assert not editor.form.visible and editor.message.visible, sent
+    demo.tapped = "x,0,0,0"
+    assert "padding cells are zeros" in editor.message.object

@@ -36,26 +36,25 @@ class CellEditor(pn.viewable.Viewer):
 
     def _tapped(self, event: param.parameterized.Event) -> None:
         self.message.visible = False
-        name, *index = event.new.split(",")
         conv = self.settings.conv
-        if name == "x" and len(index) == 3:  # padded coordinates from the browser
-            (ph, pw), (H, W) = conv.padding, conv.x.shape[1:]
-            d, r, c = int(index[0]), int(index[1]) - ph, int(index[2]) - pw
-            if not (0 <= r < H and 0 <= c < W):
-                return self._say("padding cells are zeros by definition; pick an input cell")
-            key, label = f"x,{d},{r},{c}", f"x[:,:,{d}] row {r}, column {c}"
-        else:
-            key, label = event.new, event.new
         try:
-            name, index = parse_cell(key)
+            name, index = parse_cell(event.new)  # what the browser sent is checked like a URL
+            if name == "x":  # the browser names padded coordinates; edits name the input's
+                (ph, pw), (H, W) = conv.padding, conv.x.shape[1:]
+                d, r, c = index[0], index[1] - ph, index[2] - pw
+                if not (0 <= r < H and 0 <= c < W):
+                    return self._say("padding cells are zeros by definition; pick an input cell")
+                index = (d, r, c)
             now = {"x": conv.x, "w": conv.w, "b": conv.b}[name][index].item()
         except (ValueError, IndexError):
             return self._say(f"{html.escape(event.new[:40])} is no cell of this demo")
-        if name == "w":
+        if name == "x":
+            label = f"x[:,:,{index[0]}] row {index[1]}, column {index[2]}"
+        elif name == "w":
             label = f"w{index[0]}[:,:,{index[1]}] row {index[2]}, column {index[3]}"
-        elif name == "b":
+        else:
             label = f"b{index[0]}"
-        self.cell = key
+        self.cell = ",".join([name, *map(str, index)])
         self.title.object = f"**{label}** is {now}"
         self.form.visible = True
 
