@@ -7,8 +7,9 @@
 // output cell), edit (the cell last tapped, for the server), readout, slider, speed, toggle,
 // finished.
 //
-// Changes made here to data and widgets never travel to the server: data arrays are edited in
-// place and announced with change.emit(); widget values are set with {sync: false}. The timer
+// Changes made here to data and widgets never travel to the server (the one exception is a
+// tapped cell's name, which the cell editor needs): data arrays are edited in place and
+// announced with change.emit(); widget values are set with {sync: false}. The timer
 // lives on this demo's toggle model, so two demos on one page keep their own.
 const state = (toggle._convolution_demo ??= {timer: null, n: meta.data.start[0]})
 
