@@ -185,7 +185,7 @@ def test_window_skips_last_column_when_floor_drops_it():
 
 def test_engine_imports_no_gui_library():
     gui = "('panel', 'bokeh', 'param')"
-    code = f"import sys, app.engine; sys.exit(any(m in sys.modules for m in {gui}))"
+    code = f"import sys, app.engine, app.transposed; sys.exit(any(m in sys.modules for m in {gui}))"
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
 
 
