@@ -82,10 +82,39 @@ class _Columns:
         return self.x + self.col_width + 2 * GAP
 
 
-def _place(conv: Convolution, cell_px: int) -> Geometry:
+@dataclass(frozen=True)
+class Blocks:
+    """What the picture holds, for any layer: grid shapes as drawn, and their headings."""
+
+    input_heading: str
+    input_shape: tuple[int, int, int]  # (C, rows, cols) of each input grid as drawn
+    filter_shape: tuple[int, int, int, int]  # (K, Cg, FH, FW): each filter's slices
+    reads: list[list[int]]  # the input channels each filter reads, in slice order
+    output_heading: str
+    output_shape: tuple[int, int, int]  # (K, rows, cols) of each output grid as drawn
+
+
+def blocks_of(conv: Convolution) -> Blocks:
+    """The CS231n picture of a convolution: padded input, filters, biases, output."""
     C, Hp, Wp = conv.padded.shape  # channels, padded rows, padded columns
-    K, Cg, FH, FW = conv.w.shape  # filters, channels per group, kernel rows, kernel columns
-    OH, OW = conv.output.shape[1:]
+    K, OH, OW = conv.output.shape
+    ph, pw = conv.padding
+    pad = f"+pad {ph}" if ph == pw else f"+pad {ph},{pw}"
+    return Blocks(
+        input_heading=f"Input Volume ({pad}) ({Hp}x{Wp}x{C})",
+        input_shape=(C, Hp, Wp),
+        filter_shape=conv.w.shape,
+        reads=[list(conv.channels_of(k)) for k in range(K)],
+        output_heading=f"Output Volume ({OH}x{OW}x{K})",
+        output_shape=(K, OH, OW),
+    )
+
+
+def _place(blocks: Blocks, cell_px: int) -> Geometry:
+    C, Hp, Wp = blocks.input_shape  # channels, rows, columns as drawn
+    K, Cg, FH, FW = blocks.filter_shape  # filters, channels each, kernel rows, kernel columns
+    OH, OW = blocks.output_shape[1:]
+    grouped = len(blocks.reads[0]) < C
     label_h = LABEL_PX / cell_px
     max_height = max(MAX_HEIGHT_PX / cell_px, label_h * 2 + max(Hp, FH, OH))
     labels: dict[str, list] = {"x": [], "y": [], "text": []}
@@ -95,9 +124,7 @@ def _place(conv: Convolution, cell_px: int) -> Geometry:
             labels[key] += columns.labels[key]
 
     stack = _Columns(0.0, max_height, label_h, cell_px)
-    ph, pw = conv.padding
-    pad = f"+pad {ph}" if ph == pw else f"+pad {ph},{pw}"
-    stack.heading(f"Input Volume ({pad}) ({Hp}x{Wp}x{C})")
+    stack.heading(blocks.input_heading)
     inputs = np.array([stack.block(f"x[:,:,{d}]", Hp, Wp) for d in range(C)])
     merge(stack)
     bottom = stack.bottom
@@ -107,26 +134,26 @@ def _place(conv: Convolution, cell_px: int) -> Geometry:
     for k in range(K):
         stack = _Columns(x, max_height, label_h, cell_px)
         stack.heading(f"Filter W{k} ({FH}x{FW}x{Cg})")
-        reads = list(conv.channels_of(k))
-        for c in range(Cg):
-            source = f" of x[:,:,{reads[c]}]" if conv.groups > 1 else ""
+        for c, d in enumerate(blocks.reads[k]):
+            source = f" of x[:,:,{d}]" if grouped else ""
             slices[k, c] = stack.block(f"w{k}[:,:,{c}]{source}", FH, FW)
         biases[k] = stack.block(f"b{k} (bias)", 1, 1)
         merge(stack)
         bottom, x = max(bottom, stack.bottom), stack.right()
 
     stack = _Columns(x, max_height, label_h, cell_px)
-    stack.heading(f"Output Volume ({OH}x{OW}x{K})")
+    stack.heading(blocks.output_heading)
     outputs = np.array([stack.block(f"o[:,:,{k}]", OH, OW) for k in range(K)])
     merge(stack)
     bottom = max(bottom, stack.bottom)
     return Geometry(cell_px, stack.right(), bottom, inputs, slices, biases, outputs, labels)
 
 
-def place(conv: Convolution) -> Geometry:
+def place(picture: Convolution | Blocks) -> Geometry:
     """The largest cells (up to the original's 26 px) at which the picture fits the screen.
     Labels keep their size, so where they alone are wider than the screen, they set the width."""
-    smallest = _place(conv, MIN_CELL_PX)
+    blocks = blocks_of(picture) if isinstance(picture, Convolution) else picture
+    smallest = _place(blocks, MIN_CELL_PX)
     max_width = max(MAX_WIDTH_PX, 1.15 * smallest.width * MIN_CELL_PX)
 
     def fits(geometry: Geometry) -> bool:
@@ -138,7 +165,7 @@ def place(conv: Convolution) -> Geometry:
     best, low, high = smallest, MIN_CELL_PX + 1, MAX_CELL_PX
     while low <= high:
         middle = (low + high) // 2
-        geometry = _place(conv, middle)
+        geometry = _place(blocks, middle)
         if fits(geometry):
             best, low = geometry, middle + 1
         else:

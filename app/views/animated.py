@@ -1,0 +1,109 @@
+"""What every animated demo shares: its sources, controls, readout and the browser's timer."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib.resources import files
+
+from bokeh.layouts import column, row
+from bokeh.models import (
+    Button,
+    CheckboxGroup,
+    ColumnDataSource,
+    CustomJS,
+    Div,
+    InlineStyleSheet,
+    Range1d,
+    Slider,
+)
+from bokeh.plotting import figure
+
+from app.views.layout import Geometry
+
+SCRIPTS = files("app.views") / "js"
+CONTROLS = (SCRIPTS / "controls.js").read_text()
+READOUT_CSS = (files("app.views") / "readout.css").read_text()
+
+
+@cache
+def script(name: str) -> str:
+    """A layer's browser code: the shared controls, then its own file under js/."""
+    return f"{CONTROLS}\n{(SCRIPTS / name).read_text()}"
+
+
+class AnimatedFigure:
+    """A figure with Toggle Movement, step buttons, step and speed sliders and a readout.
+    Subclasses name their sources, their layer's script, and draw in `_draw`."""
+
+    SOURCES: tuple[str, ...] = ()
+    SCRIPT = ""  # the file under js/ that defines render(n) for this layer
+
+    def __init__(self, prefix: str, *, write_url: bool = False) -> None:
+        self.prefix = prefix  # model names start with it, so two demos share a page
+        self.write_url = write_url  # a served page keeps the paused step in its address
+        names = ("meta", *self.SOURCES)
+        self.sources = {name: ColumnDataSource(name=f"{prefix}_{name}") for name in names}
+        self.figure = figure(tools="", toolbar_location=None, name=f"{prefix}_figure", min_border=4)
+        self.figure.x_range, self.figure.y_range = Range1d(0, 1), Range1d(1, 0)  # y downwards
+        self.figure.axis.visible = self.figure.grid.visible = False
+        self.figure.outline_line_color = None
+        self._draw()
+        self.toggle = Button(
+            label="Toggle Movement", name=f"{prefix}_toggle", button_type="primary"
+        )
+        self.back = Button(label="◀ Step back", name=f"{prefix}_back")
+        self.forward = Button(label="Step forward ▶", name=f"{prefix}_forward")
+        self.slider = Slider(start=1, end=2, value=1, step=1, title="Step", name=f"{prefix}_slider")
+        self.speed = Slider(
+            start=0.5, end=60, value=1, step=0.5, title="Speed (steps per second)",
+            name=f"{prefix}_speed",
+        )  # fmt: skip
+        self.finished = CheckboxGroup(
+            labels=["Show the finished output"], name=f"{prefix}_finished"
+        )
+        self.readout = Div(
+            name=f"{prefix}_readout", stylesheets=[InlineStyleSheet(css=READOUT_CSS)], width=330
+        )
+        controls = column(
+            self.toggle, row(self.back, self.forward), self.slider, self.speed, self.finished,
+            self.readout, width=340,
+        )  # fmt: skip
+        self.layout = row(self.figure, controls, name=f"{prefix}_demo")
+        self._connect()
+
+    def _draw(self) -> None:
+        raise NotImplementedError
+
+    def action(self, code: str) -> CustomJS:
+        """A CustomJS that runs `code` with every source, widget and function at hand."""
+        args = dict(self.sources)
+        args.update(
+            readout=self.readout, slider=self.slider, speed=self.speed, toggle=self.toggle,
+            finished=self.finished, demo=self.layout,
+        )  # fmt: skip
+        return CustomJS(args=args, code=f"{script(self.SCRIPT)}\n{code}")
+
+    def _connect(self) -> None:
+        self.toggle.js_on_click(self.action("toggle_movement()"))
+        self.back.js_on_click(self.action("go(state.n - 1)"))
+        self.forward.js_on_click(self.action("go(state.n + 1)"))
+        # A person scrubbing wants to look, so the slider pauses the movement.
+        self.slider.js_on_change(
+            "value", self.action("if (cb_obj.value - 1 !== state.n) go(cb_obj.value - 1)")
+        )
+        self.speed.js_on_change("value", self.action("if (state.timer !== null) play()"))
+        self.finished.js_on_change("active", self.action("render(state.n)"))
+        # New numbers from the server: keep the step where it still exists.
+        self.sources["meta"].js_on_change(
+            "data", self.action("if (ready()) render(Math.min(state.n, sizes().N - 1))")
+        )
+        self.layout.js_on_change("visible", self.action("on_shown()"))
+        self.start = self.action("start()")
+
+    def resize(self, geometry: Geometry) -> None:
+        """Fits the figure to a new layout's size in pixels."""
+        px = geometry.cell_px
+        self.figure.update(width=int(geometry.width * px) + 8, height=int(geometry.height * px) + 8)
+        self.figure.x_range.update(start=0, end=geometry.width)
+        self.figure.y_range.update(start=geometry.height, end=0)
+        self.sources["labels"].data = geometry.labels

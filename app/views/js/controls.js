@@ -1,0 +1,122 @@
+// The controls every animated demo shares, run in the browser. Every CustomJS of a demo is
+// this text, then its layer's own file (direct.js or transposed.js, which define render(n)),
+// then one line that calls an action.
+//
+// Args common to all: meta (one row of sizes, empty until the demo has a layer to show),
+// readout, slider, speed, toggle, finished, demo (the demo's layout, hidden while another
+// mode is on screen).
+//
+// Changes made here to data and widgets never travel to the server (the one exception is a
+// tapped cell's name, which the cell editor needs): data arrays are edited in place and
+// announced with change.emit(); widget values are set with {sync: false}. The timer
+// lives on this demo's toggle model, so two demos on one page keep their own.
+const state = (toggle._convolution_demo ??= {timer: null, n: meta.data.start?.[0] ?? 0})
+
+function ready() {
+  // A demo moves only while it is on screen and has a layer to show.
+  return demo.visible && meta.data.N !== undefined
+}
+
+function sizes() {
+  const m = {}
+  for (const key of Object.keys(meta.data)) m[key] = meta.data[key][0]
+  return m
+}
+
+function fmt(value, integer) {
+  if (integer) return String(Math.round(value))
+  const text = (Math.round(value * 100) / 100 + 0).toFixed(2).replace(/\.?0+$/, "")
+  return text === "-0" ? "0" : text
+}
+
+function escape(text) {
+  return String(text).replace(/[&<>"]/g, (ch) => `&#${ch.charCodeAt(0)};`)
+}
+
+function remember_step() {
+  // A paused step goes into the address, so that copying it shows the same step.
+  if (!meta.data.write_url[0]) return
+  try {
+    const url = new URL(document.location.href)
+    url.searchParams.set("step", String(state.n + 1))
+    history.replaceState(history.state, "", url)
+  } catch (error) {
+    console.warn("the step could not be written to the address", error)
+  }
+}
+
+function stop() {
+  if (state.timer !== null) clearInterval(state.timer)
+  state.timer = null
+}
+
+function go(n) {
+  stop()
+  render(n)
+  remember_step()
+}
+
+function play() {
+  stop()
+  if (!ready()) return
+  state.timer = setInterval(() => render(state.n + 1), 1000 / speed.value)
+}
+
+function toggle_movement() {
+  if (state.timer === null) {
+    play()
+  } else {
+    stop()
+    remember_step()
+  }
+}
+
+function on_key(event) {
+  const target = event.composedPath()[0]
+  const tag = (target && target.tagName) || ""
+  // Typing in a field, or space on a focused button, keeps its usual meaning.
+  if (/^(INPUT|TEXTAREA|SELECT|BUTTON)$/.test(tag) || (target && target.isContentEditable)) return
+  if (!ready()) return
+  const m = sizes()
+  const actions = {
+    " ": toggle_movement,
+    ArrowLeft: () => go(state.n - 1),
+    ArrowRight: () => go(state.n + 1),
+    Home: () => go(0),
+    End: () => go(m.N - 1),
+  }
+  const action = actions[event.key]
+  if (action === undefined || event.ctrlKey || event.altKey || event.metaKey) return
+  event.preventDefault()
+  action()
+}
+
+function name_sliders() {
+  // noUiSlider's handles carry no name of their own; give them their slider's title.
+  for (const model of [slider, speed]) {
+    const view = typeof Bokeh === "undefined" ? null : Bokeh.index.find_one(model)
+    for (const handle of view?.slider_el?.querySelectorAll(".noUi-handle") ?? []) {
+      handle.setAttribute("aria-label", model.title)
+    }
+  }
+}
+
+function start() {
+  if (meta.data.N !== undefined) render(state.n)
+  name_sliders()
+  if (!state.keys) {
+    state.keys = true
+    document.addEventListener("keydown", on_key)
+  }
+  play()
+}
+
+function on_shown() {
+  // The server shows a demo when its mode is chosen: it starts moving as on page load.
+  if (demo.visible) {
+    render(Math.min(state.n, sizes().N - 1))
+    play()
+  } else {
+    stop()
+  }
+}
