@@ -5,11 +5,19 @@ from __future__ import annotations
 import numpy as np
 
 from app.engine import Convolution
+from app.transposed import TransposedConvolution
 
 
-def size_formulas(conv: Convolution) -> list[str]:
-    """PyTorch's output-size rule with this convolution's numbers, for rows and columns."""
+def size_formulas(conv: Convolution | TransposedConvolution) -> list[str]:
+    """PyTorch's output-size rule with this layer's numbers, for rows and columns."""
     lines = []
+    if isinstance(conv, TransposedConvolution):
+        for axis, i in (("OH", 0), ("OW", 1)):
+            n, k = conv.x.shape[1 + i], conv.w.shape[2 + i]  # input and kernel size on this axis
+            p, s, d = conv.padding[i], conv.stride[i], conv.dilation[i]
+            op, size = conv.output_padding[i], conv.output.shape[1 + i]
+            lines.append(f"{axis} = ({n}-1)*{s} - 2*{p} + {d}*({k}-1) + {op} + 1 = {size}")
+        return lines
     for axis, i in (("OH", 0), ("OW", 1)):
         n, k = conv.x.shape[1 + i], conv.w.shape[2 + i]  # input and kernel size on this axis
         p, s, d = conv.padding[i], conv.stride[i], conv.dilation[i]
@@ -18,8 +26,10 @@ def size_formulas(conv: Convolution) -> list[str]:
     return lines
 
 
-def unvisited_note(conv: Convolution) -> str:
+def unvisited_note(conv: Convolution | TransposedConvolution) -> str:
     """How many padded cells no window covers, and why; empty when every cell is covered."""
+    if isinstance(conv, TransposedConvolution):
+        return ""  # every input cell is a step of its own
     missed = int(conv.unvisited.sum())
     if not missed:
         return ""

@@ -6,8 +6,10 @@ from bokeh.document import Document
 from bokeh.embed import file_html
 from bokeh.resources import INLINE
 
+from app.engine import Convolution
 from app.model import DemoSettings
 from app.views.figure import DemoFigure
+from app.views.transposed import TransposedFigure
 
 
 def standalone_html(settings: DemoSettings, step: int = 0, title: str = "Convolution demo") -> str:
@@ -16,9 +18,15 @@ def standalone_html(settings: DemoSettings, step: int = 0, title: str = "Convolu
     Built from the Bokeh models directly: Panel's own save step links stylesheets on a CDN."""
     if settings.error:
         raise ValueError(settings.error)
-    figure = DemoFigure(settings.conv, step)
+    conv = settings.conv
+    figures = [
+        DemoFigure(conv, step) if isinstance(conv, Convolution) else TransposedFigure(conv, step)
+    ]
+    if not isinstance(conv, Convolution) and settings.equivalent:
+        figures.append(DemoFigure(conv.equivalent, prefix="twin"))
     document = Document()
-    document.add_root(figure.layout)
-    document.js_on_event("document_ready", figure.start)
+    for figure in figures:
+        document.add_root(figure.layout)
+        document.js_on_event("document_ready", figure.start)
     document.title = title
     return file_html(document, INLINE, title)

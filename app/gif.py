@@ -117,6 +117,8 @@ class FrameRenderer:
 
 def gif_bytes(conv: Convolution, steps_per_second: float = 1.0) -> bytes:
     """Every step as one frame, looping, at the given pace."""
+    if not isinstance(conv, Convolution):
+        raise ValueError("the GIF draws direct convolutions only; for this layer use Download HTML")
     if not 0.5 <= steps_per_second <= 50:
         raise ValueError(f"steps_per_second={steps_per_second} must be from 0.5 to 50")
     if len(conv) > MAX_FRAMES:

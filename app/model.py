@@ -6,9 +6,11 @@ import numpy as np
 import param
 
 from app.engine import Convolution
+from app.transposed import TransposedConvolution
 
 SEED_MAX = 2**31 - 1
-AXES = ("stride", "padding", "dilation")
+AXES = ("stride", "padding", "dilation", "output_padding")
+MAX_CANVAS_CELLS = 2**14  # a transposed output past this is no longer legible on a screen
 
 
 class DemoSettings(param.Parameterized):
@@ -29,6 +31,11 @@ class DemoSettings(param.Parameterized):
     padding_cols = param.Integer(1, bounds=(0, 5), label="Padding (columns)")
     dilation = param.Integer(1, bounds=(1, 5), label="Dilation (rows)", doc="Gap between taps")
     dilation_cols = param.Integer(1, bounds=(1, 5), label="Dilation (columns)")
+    output_padding = param.Integer(
+        0, bounds=(0, 7), label="Output padding (rows)",
+        doc="Transposed only: rows added at the bottom; must be below stride or dilation",
+    )  # fmt: skip
+    output_padding_cols = param.Integer(0, bounds=(0, 7), label="Output padding (columns)")
     separate_axes = param.Boolean(False, label="Set rows and columns apart")
     groups = param.Integer(1, bounds=(1, 16), label="Groups", doc="Must divide depth and filters")
     bias = param.Boolean(True, label="Bias")
@@ -38,10 +45,20 @@ class DemoSettings(param.Parameterized):
         label="Values",
         doc="CS231n's small integers (input 0..2, weights -1..1), one-decimal reals, or all ones",
     )
+    mode = param.Selector(
+        default="convolution", objects=["convolution", "transposed"], label="Layer",
+        doc="A convolution, or a transposed convolution (PyTorch's conv_transpose2d)",
+    )  # fmt: skip
+    equivalent = param.Boolean(
+        False, label="Show the equivalent direct convolution",
+        doc="Transposed only: zeros inserted, kernel flipped, stride 1, side by side",
+    )  # fmt: skip
     seed = param.Integer(0, bounds=(0, SEED_MAX), label="Seed", doc="Seed of the random values")
     edits = param.Dict(default={}, doc="Cells set by hand: {'x,d,r,c' | 'w,k,c,r,s' | 'b,k': v}")
 
-    conv = param.ClassSelector(class_=Convolution, doc="The last valid convolution")
+    conv = param.ClassSelector(
+        class_=(Convolution, TransposedConvolution), doc="The last valid layer"
+    )
     error = param.String(default="", doc="Why the current settings give no convolution")
 
     def __init__(self, **params) -> None:
@@ -71,13 +88,14 @@ class DemoSettings(param.Parameterized):
         "groups",
         "bias",
         "values",
+        "mode",
         "seed",
         "edits",
         watch=True,
     )
     def _rebuild(self) -> None:
         # Linked axes copy the rows value into the columns one: the same demo, built once.
-        derived = ("name", "conv", "error", "edits", *[f"{axis}_cols" for axis in AXES])
+        derived = ("name", "conv", "error", "edits", "equivalent", *[f"{a}_cols" for a in AXES])
         chosen = {k: v for k, v in self.param.values().items() if k not in derived}
         key = (chosen, self.axes(), sorted(self.edits.items()))
         if key == getattr(self, "_built", None):
@@ -100,21 +118,34 @@ class DemoSettings(param.Parameterized):
             for axis in AXES
         }
 
-    def build(self) -> Convolution:
-        """The convolution these settings describe, or a ValueError naming what does not fit."""
+    def build(self) -> Convolution | TransposedConvolution:
+        """The layer these settings describe, or a ValueError naming what does not fit."""
         if self.groups not in self.divisors():
             raise ValueError(
                 f"groups={self.groups} must divide depth={self.depth} and "
                 f"filters={self.n_filters}: choose one of {self.divisors()}"
             )
         x, w, b = self.arrays()
-        return Convolution(
-            x,
-            w,
-            b if self.bias else None,
-            **self.axes(),
-            groups=self.groups,
+        b = b if self.bias else None
+        axes = self.axes()
+        output_padding = axes.pop("output_padding")
+        if self.mode == "convolution":
+            return Convolution(x, w, b, **axes, groups=self.groups)
+        C, (K, Cg, FH, FW) = x.shape[0], w.shape  # channels; filters, channels each, kernel
+        G = self.groups
+        # The same slices as the direct layer, stored as conv_transpose2d wants: (C, K/G, FH, FW)
+        w = w.reshape(G, K // G, Cg, FH, FW).transpose(0, 2, 1, 3, 4).reshape(C, K // G, FH, FW)
+        tconv = TransposedConvolution(
+            x, w, b, **axes, output_padding=output_padding, groups=self.groups
         )
+        K, Hc, Wc = tconv.canvas.shape
+        if K * Hc * Wc > MAX_CANVAS_CELLS:
+            raise ValueError(
+                f"the transposed output, {K} filters of {Hc}x{Wc} before cropping, has "
+                f"{K * Hc * Wc} cells, over the {MAX_CANVAS_CELLS} a screen can show: "
+                "choose a smaller input, stride, kernel or fewer filters"
+            )
+        return tconv
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """x (C, H, W), w (K, C // groups, FH, FW) and b (K,) from the seed and the edits."""

@@ -18,7 +18,8 @@ MAX_EDITS = 64
 SETTINGS = (
     "height", "width", "depth", "n_filters", "kernel_height", "kernel_width",
     "stride", "stride_cols", "padding", "padding_cols", "dilation", "dilation_cols",
-    "separate_axes", "groups", "bias", "values", "seed",
+    "output_padding", "output_padding_cols", "separate_axes", "groups", "bias", "values",
+    "mode", "equivalent", "seed",
 )  # fmt: skip
 TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 MAX_TEXT = 40  # longer values are cut in messages

@@ -101,14 +101,18 @@ class Page:
         page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
         page.on("pageerror", lambda error: self.errors.append(str(error)))
 
-    def open(self, url: str) -> Page:
+    def open(self, url: str, demo: str = "conv") -> Page:
+        """Opens `url` and waits until the demo named `demo` shows its first step."""
         self.page.goto(url)
+        self.wait_for(demo)
+        return self
+
+    def wait_for(self, demo: str) -> None:
         self.page.wait_for_function(
             "() => window.Bokeh && Bokeh.documents.length > 0"
-            " && Bokeh.documents[0].get_model_by_name('conv_readout')?.text.includes('step')",
+            f" && Bokeh.documents[0].get_model_by_name('{demo}_readout')?.text.includes('step')",
             timeout=30_000,
         )
-        return self
 
     def model(self, name: str, expression: str = "model"):
         """Evaluates `expression` with `model` bound to the page's Bokeh model called `name`."""
@@ -117,6 +121,6 @@ class Page:
             f"return {expression} }}"
         )
 
-    def step(self) -> int:
+    def step(self, demo: str = "conv") -> int:
         """The engine's index of the step on screen."""
-        return self.model("conv_slider", "model.value") - 1
+        return self.model(f"{demo}_slider", "model.value") - 1

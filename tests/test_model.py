@@ -7,6 +7,7 @@ from app.engine import cs231n_default
 from app.explain import size_formulas, unvisited_note
 from app.model import DemoSettings
 from app.query import SETTINGS, parse_settings, settings_query
+from app.transposed import TransposedConvolution
 
 
 def test_default_settings_are_the_cs231n_default_with_the_same_seed():
@@ -125,3 +126,40 @@ def test_formula_and_unvisited_note_use_the_current_numbers():
     settings.param.update(height=6, width=6)
     note = unvisited_note(settings.conv)
     assert note.startswith("11 cells") and "the last row" in note and "stride 2" in note
+
+
+def test_transposed_mode_uses_the_same_slices_as_the_direct_layer():
+    direct = DemoSettings(seed=4, depth=4, n_filters=2, groups=2).conv
+    settings = DemoSettings(seed=4, depth=4, n_filters=2, groups=2, mode="transposed")
+    tconv = settings.conv
+    assert isinstance(tconv, TransposedConvolution) and settings.error == ""
+    # Filter k's slice for its group's channel c is w[k, c] in the direct layer; PyTorch's
+    # transposed layout keeps it at w[group * Cg + c, k - group * Kg].
+    for k in range(2):
+        for c in range(2):
+            np.testing.assert_array_equal(tconv.w[k * 2 + c, 0], direct.w[k, c])
+
+
+def test_output_padding_past_stride_and_dilation_is_refused_and_the_demo_kept():
+    settings = DemoSettings(mode="transposed", stride=2)
+    kept = settings.conv
+    settings.output_padding = 2
+    assert "output padding 2 (rows) must be smaller than stride 2 or dilation 1" in settings.error
+    assert settings.conv is kept
+
+
+def test_a_transposed_output_too_large_to_show_names_the_cap():
+    settings = DemoSettings(mode="transposed")
+    settings.param.update(height=32, width=32, n_filters=16, stride=4)
+    assert "over the 16384 a screen can show" in settings.error
+
+
+def test_mode_and_equivalent_come_from_the_address():
+    values, notices = parse_settings({"mode": "transposed", "equivalent": "yes"})
+    assert values == {"mode": "transposed", "equivalent": True} and notices == []
+    values, notices = parse_settings({"mode": "<b>deconv</b>", "output_padding": "-1"})
+    assert values == {}
+    assert sorted(notices) == [
+        "mode='<b>deconv</b>' is not one of convolution, transposed; using convolution",
+        "output_padding=-1 is out of range: it must be from 0 to 7; using 0",
+    ]

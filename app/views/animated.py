@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 from importlib.resources import files
 
+from bokeh.core.property.vectorization import Field
 from bokeh.layouts import column, row
 from bokeh.models import (
     Button,
@@ -48,6 +49,7 @@ class AnimatedFigure:
         self.figure.axis.visible = self.figure.grid.visible = False
         self.figure.outline_line_color = None
         self._draw()
+        self._clear()
         self.toggle = Button(
             label="Toggle Movement", name=f"{prefix}_toggle", button_type="primary"
         )
@@ -73,6 +75,19 @@ class AnimatedFigure:
 
     def _draw(self) -> None:
         raise NotImplementedError
+
+    def _clear(self) -> None:
+        """Empty columns for every field a glyph reads: a demo hidden until its mode is chosen
+        has no data yet, and BokehJS cannot draw a glyph whose columns are missing."""
+        for renderer in self.figure.renderers:
+            glyph = renderer.glyph
+            specs = (
+                glyph.lookup(name).property.to_serializable(glyph, name, getattr(glyph, name))
+                for name in glyph.dataspecs()
+            )
+            fields = [spec.field for spec in specs if isinstance(spec, Field)]
+            source = renderer.data_source
+            source.data = {**{key: [] for key in fields}, **source.data}
 
     def action(self, code: str) -> CustomJS:
         """A CustomJS that runs `code` with every source, widget and function at hand."""

@@ -7,10 +7,19 @@ import secrets
 import panel as pn
 import param
 
+from app.engine import Convolution
 from app.model import SEED_MAX, DemoSettings
 from app.query import parse_settings, parse_switch, settings_query
 from app.views.figure import DemoFigure
 from app.views.settings import SettingsPanel
+from app.views.transposed import TransposedFigure
+
+TWIN_NOTE = (
+    "**The same output as a direct convolution.** The input spread out with stride - 1 zeros "
+    "between its cells, dilation\u00d7(kernel - 1) - padding zeros around it (output padding "
+    "more at the bottom and right), each filter flipped top to bottom and left to right, "
+    "stride 1. Compare its output with the transposed one above: every number is the same."
+)
 
 
 class ConvolutionDemo(pn.viewable.Viewer):
@@ -26,8 +35,17 @@ class ConvolutionDemo(pn.viewable.Viewer):
     def __init__(self, settings: DemoSettings | None = None, **params) -> None:
         own = {key: params.pop(key) for key in list(params) if key in DemoSettings.param}
         super().__init__(settings=settings or DemoSettings(**own), **params)
-        self.figure = DemoFigure(self.settings.conv, self.step, write_url=self.write_url)
+        conv = self.settings.conv
+        direct = conv if isinstance(conv, Convolution) else None
+        self.figure = DemoFigure(direct, self.step, write_url=self.write_url)
+        # Every layer's figure is in the page from the start, hidden until its mode is chosen,
+        # so that switching is a repaint, not a new document.
+        self.transposed = TransposedFigure()
+        self.twin = DemoFigure(None, prefix="twin")
+        self.twin_note = pn.pane.Markdown(TWIN_NOTE, width=900, visible=False)
+        self._show(conv, self.step)
         self.settings.param.watch(self._repaint, "conv")
+        self.settings.param.watch(lambda event: self._repaint(), "equivalent")
         self.figure.sources["edit"].on_change("data", self._cell_tapped)
 
     def _cell_tapped(self, attr: str, old: dict, new: dict) -> None:
@@ -60,10 +78,24 @@ class ConvolutionDemo(pn.viewable.Viewer):
                 notices.append(f"{error}; showing the full page")
         return cls(settings, step=step, embed=embed, notices=notices, write_url=True)
 
-    def _repaint(self, event: param.parameterized.Event) -> None:
+    def _show(self, conv: Convolution | object, step: int) -> None:
+        """Repaints the figure of conv's layer, and shows it alone (with its twin if asked)."""
+        direct = isinstance(conv, Convolution)
+        twin = not direct and self.settings.equivalent
+        if direct:
+            self.figure.update(conv, step)
+        else:
+            self.transposed.update(conv, step)
+            if twin:
+                self.twin.update(conv.equivalent)
+        self.figure.layout.visible = direct
+        self.transposed.layout.visible = not direct
+        self.twin.layout.visible = self.twin_note.visible = twin
+
+    def _repaint(self, *events: param.parameterized.Event) -> None:
         # One patch for the whole repaint: the browser then redraws once, not once a source.
         with pn.io.hold():
-            self.figure.update(event.new, self.step)
+            self._show(self.settings.conv, self.step)
 
     def new_values(self) -> None:
         """A new seed; cells edited by hand go with the old values."""
@@ -76,13 +108,19 @@ class ConvolutionDemo(pn.viewable.Viewer):
         doc = pn.state.curdoc
         if doc is not None and doc.session_context is not None:
             # The original starts moving on load; the browser says when the page is ready.
-            doc.js_on_event("document_ready", self.figure.start)
+            for figure in (self.figure, self.transposed, self.twin):
+                doc.js_on_event("document_ready", figure.start)
             if self.write_url and pn.state.location is not None:
                 # Once the page has reported its own address, or that report would undo ours.
                 pn.state.onload(self._write_address)
                 # The address follows the demo on screen, so an invalid setting leaves it alone.
                 self.settings.param.watch(self._write_address, "conv")
-        demo = pn.pane.Bokeh(self.figure.layout, sizing_mode="fixed")
+        demo = pn.Column(
+            *[pn.pane.Bokeh(figure.layout, sizing_mode="fixed")
+              for figure in (self.figure, self.transposed)],
+            self.twin_note,
+            pn.pane.Bokeh(self.twin.layout, sizing_mode="fixed"),
+        )  # fmt: skip
         panel = SettingsPanel(self.settings, demo=self, notices=self.notices)
         if self.embed:
             return pn.Column(panel.messages, demo, margin=0)

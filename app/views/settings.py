@@ -16,12 +16,13 @@ from app.export import standalone_html
 from app.gif import gif_bytes
 from app.model import AXES, DemoSettings
 from app.query import parse_value
+from app.transposed import TransposedConvolution
 from app.views.editor import CellEditor
 
 SIZES = ("height", "width", "depth", "n_filters", "kernel_height", "kernel_width")
 
 
-def explain(conv: Convolution) -> str:
+def explain(conv: Convolution | TransposedConvolution) -> str:
     """The output-size formulas and the unvisited-cell note, as Markdown."""
     lines = [f"`{line}`" for line in size_formulas(conv)]
     note = unvisited_note(conv)
@@ -98,6 +99,7 @@ class SettingsPanel(pn.viewable.Viewer):
                 description="Every step as a frame, for slides", width=150,
             ),
         )  # fmt: skip
+        transposed = s.param["mode"].rx() == "transposed"
         reset = pn.widgets.Button(label="Reset to the CS231n default")
         reset.on_click(self._reset)
         self._controls = pn.Column(
@@ -105,16 +107,20 @@ class SettingsPanel(pn.viewable.Viewer):
             downloads,
             self.export_message,
             self.seed,
+            pn.widgets.RadioButtonGroup.from_param(s.param["mode"], label="Layer"),
             pn.widgets.RadioButtonGroup.from_param(s.param["values"], label="Values"),
             pn.GridBox(*[choice(s, name) for name in SIZES], ncols=2),
-            pn.GridBox(*[choice(s, axis) for axis in AXES], self.groups, ncols=2),
+            pn.GridBox(*[choice(s, axis) for axis in AXES[:3]], self.groups, ncols=2),
+            pn.Row(choice(s, "output_padding"), visible=transposed),
             switch(s, "separate_axes"),
             pn.GridBox(
-                *[choice(s, f"{axis}_cols") for axis in AXES],
+                *[choice(s, f"{axis}_cols") for axis in AXES[:3]],
+                pn.Row(choice(s, "output_padding_cols"), visible=transposed),
                 ncols=2,
                 visible=s.param["separate_axes"],
             ),
             switch(s, "bias"),
+            pn.Row(switch(s, "equivalent"), visible=transposed),
             width=320,
         )
 

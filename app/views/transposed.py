@@ -1,0 +1,191 @@
+"""The transposed convolution in the demo's vocabulary: an input cell (blue) scales the filter's
+slices (red), and their sum is added into a window of the output (green)."""
+
+from __future__ import annotations
+
+import numpy as np
+from bokeh.core.properties import value
+
+from app.transposed import TransposedConvolution
+from app.views.animated import AnimatedFigure
+from app.views.layout import (
+    BLUE,
+    CELL,
+    GREEN,
+    INPUT,
+    OUTPUT,
+    PADDING,
+    RED,
+    WEIGHT,
+    Blocks,
+    Geometry,
+    format_values,
+    place,
+)
+
+FILLS = {"input_fill": INPUT, "weight_fill": WEIGHT, "output_fill": OUTPUT, "cropped_fill": PADDING}
+OUTLINES = {"window_box": (BLUE, 3), "kernel": (RED, 2), "cursor": (GREEN, 2)}
+
+
+def slices_of(tconv: TransposedConvolution) -> np.ndarray:
+    """The weights as the picture shows them, filter by filter: (K, Cg, FH, FW)."""
+    C, Kg, FH, FW = tconv.w.shape  # input channels, filters per group, kernel rows, columns
+    G = tconv.groups
+    # w[c, kg] is filter g*Kg + kg's slice for channel c of group g.
+    per_group = tconv.w.reshape(G, C // G, Kg, FH, FW).transpose(0, 2, 1, 3, 4)
+    return per_group.reshape(G * Kg, C // G, FH, FW)
+
+
+def transposed_blocks(tconv: TransposedConvolution) -> Blocks:
+    """Input without padding; the output drawn uncropped, its cropped border grey."""
+    C, H, W = tconv.x.shape  # channels, rows, columns
+    K, Hc, Wc = tconv.canvas.shape  # filters, canvas rows, canvas columns
+    OH, OW = tconv.output.shape[1:]
+    crop = f", cropped from {Hc}x{Wc} (grey)" if (Hc, Wc) != (OH, OW) else ""
+    return Blocks(
+        input_heading=f"Input ({H}x{W}x{C})",
+        input_shape=(C, H, W),
+        filter_shape=slices_of(tconv).shape,
+        reads=[list(tconv.channels_of(k)) for k in range(K)],
+        output_heading=f"Output ({OH}x{OW}x{K}{crop})",
+        output_shape=(K, Hc, Wc),
+    )
+
+
+def _grid(origins: np.ndarray, shape: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Centres of every cell of blocks (B, rows, cols) whose top-left corners are `origins`."""
+    b, r, c = np.indices(shape).reshape(3, -1)  # each (B*rows*cols,)
+    return origins[b, 0] + c + 0.5, origins[b, 1] + r + 0.5
+
+
+def transposed_data(tconv: TransposedConvolution, geometry: Geometry, step: int) -> dict:
+    """Every source's columns for one transposed convolution, `meta` last."""
+    C, H, W = tconv.x.shape  # channels, rows, columns
+    K, Hc, Wc = tconv.canvas.shape  # filters, canvas rows, canvas columns
+    slices = slices_of(tconv)  # (K, Cg, FH, FW)
+    _, Cg, FH, FW = slices.shape
+    (ph, pw), OH, OW = tconv.padding, *tconv.output.shape[1:]
+    origins = np.concatenate(
+        (geometry.inputs, geometry.slices.reshape(-1, 2), geometry.biases, geometry.outputs)
+    )  # (C + K*Cg + 2K, 2): the order js/transposed.js indexes
+    ix, iy = _grid(geometry.inputs, (C, H, W))
+    wx, wy = _grid(geometry.slices.reshape(-1, 2), (K * Cg, FH, FW))
+    bx, by = geometry.biases[:, 0] + 0.5, geometry.biases[:, 1] + 0.5
+    ox, oy = _grid(geometry.outputs, (K, Hc, Wc))
+    rows, cols = np.indices((Hc, Wc))  # each (Hc, Wc)
+    kept = ((rows >= ph) & (rows < ph + OH) & (cols >= pw) & (cols < pw + OW)).ravel()
+    kept = np.tile(kept, K)  # (K*Hc*Wc,)
+    values = np.concatenate([tconv.x.ravel(), slices.ravel(), tconv.b]).astype(float)
+    text = format_values(tconv.x) + format_values(slices) + format_values(tconv.b)
+    xs, ys = np.concatenate([ix, wx, bx]), np.concatenate([iy, wy, by])
+    data = {
+        "origins": {"x": origins[:, 0], "y": origins[:, 1]},
+        "cells": {"value": values},
+        "input_fill": {"x": ix, "y": iy},
+        "weight_fill": {"x": np.concatenate([wx, bx]), "y": np.concatenate([wy, by])},
+        "output_fill": {"x": ox[kept], "y": oy[kept]},
+        "cropped_fill": {"x": ox[~kept], "y": oy[~kept]},
+        "cell_text": {"x": xs, "y": ys, "text": text} if geometry.legible else _empty_text(),
+        "outputs": {"value": tconv.canvas.ravel() + 0.0},
+        "output_text": {"x": ox, "y": oy, "text": _running_text(tconv, step)},
+    }
+    if not geometry.legible:
+        data["output_text"] = _empty_text()
+    data.update(_highlight(tconv, geometry, step))
+    sizes = dict(
+        C=C, H=H, W=W, K=K, Cg=Cg, Kg=tconv.w.shape[1], FH=FH, FW=FW, Hc=Hc, Wc=Wc,
+        ph=ph, pw=pw, OH=OH, OW=OW, sh=tconv.stride[0], sw=tconv.stride[1],
+        dh=tconv.dilation[0], dw=tconv.dilation[1], N=len(tconv),
+        integer=tconv.canvas.dtype.kind in "iu", start=step, write_url=False,
+    )  # fmt: skip
+    data["meta"] = {key: [int(v)] for key, v in sizes.items()}
+    return data
+
+
+def _empty_text() -> dict[str, list]:
+    return {"x": [], "y": [], "text": []}
+
+
+def _running_text(tconv: TransposedConvolution, n: int) -> list[str]:
+    """The canvas as it stands after step n: earlier filters finished, later ones blank."""
+    K, Hc, Wc = tconv.canvas.shape
+    k = tconv[n].filter
+    text = format_values(tconv.canvas[:k]) + format_values(tconv.running(n))
+    return text + [""] * ((K - k - 1) * Hc * Wc)
+
+
+def _highlight(tconv: TransposedConvolution, geometry: Geometry, n: int) -> dict[str, dict]:
+    """Step n's input cells (blue), slices and bias (red), output window (green), links."""
+    step = tconv[n]
+    FH, FW = tconv.w.shape[2:]
+    window = {"x": [], "y": []}
+    kernel = {"x": [], "y": []}
+    links = {"x0": [], "y0": [], "x1": [], "y1": []}
+    for c, d in enumerate(step.channels):
+        (ix, iy), (sx, sy) = geometry.inputs[d], geometry.slices[step.filter, c]
+        window["x"].append(ix + step.col + 0.5)
+        window["y"].append(iy + step.row + 0.5)
+        fr, fc = np.indices((FH, FW)).reshape(2, -1)
+        kernel["x"] += (sx + fc + 0.5).tolist()
+        kernel["y"] += (sy + fr + 0.5).tolist()
+        links["x0"] += [ix + step.col + 1, ix + step.col + 1]
+        links["y0"] += [iy + step.row, iy + step.row + 1]
+        links["x1"] += [sx, sx]
+        links["y1"] += [sy, sy + FH]
+    bx, by = geometry.biases[step.filter]
+    kernel["x"].append(bx + 0.5)
+    kernel["y"].append(by + 0.5)
+    ox, oy = geometry.outputs[step.filter]
+    rows, cols = np.meshgrid(step.rows, step.cols, indexing="ij")  # (FH, FW) each
+    cursor = {"x": ox + cols.ravel() + 0.5, "y": oy + rows.ravel() + 0.5}
+    columns = {"window_box": window, "kernel": kernel, "cursor": cursor, "links": links}
+    return {
+        name: {key: np.asarray(v, dtype=float) for key, v in source.items()}
+        for name, source in columns.items()
+    }
+
+
+class TransposedFigure(AnimatedFigure):
+    """The transposed convolution's figure, controls and readout; `update` repaints in place."""
+
+    SOURCES = (
+        *FILLS, *OUTLINES, "origins", "cells", "outputs", "links", "cell_text", "output_text",
+        "labels",
+    )  # fmt: skip
+    SCRIPT = "transposed.js"
+
+    def __init__(self, tconv: TransposedConvolution | None = None, step: int = 0) -> None:
+        super().__init__("tconv")
+        if tconv is not None:
+            self.update(tconv, step)
+
+    def _draw(self) -> None:
+        s, fig = self.sources, self.figure
+        for name, colour in FILLS.items():
+            fig.rect("x", "y", CELL, CELL, source=s[name], fill_color=colour, line_color=None)
+        centred = {"text_align": "center", "text_baseline": "middle"}
+        style = {"text_font": value("monospace"), **centred}
+        self.values = [
+            fig.text("x", "y", text="text", source=s[name], name=f"tconv_{name}_glyph", **style)
+            for name in ("cell_text", "output_text")
+        ]
+        fig.text("x", "y", text="text", source=s["labels"], text_font_size="13px",
+                 text_font=value("monospace"), text_baseline="alphabetic")  # fmt: skip
+        fig.segment("x0", "y0", "x1", "y1", source=s["links"], line_color="black", line_width=1)
+        for name, (colour, width) in OUTLINES.items():
+            fig.rect("x", "y", CELL, CELL, source=s[name], fill_alpha=0, line_color=colour,
+                     line_width=width, name=f"tconv_{name}_glyph")  # fmt: skip
+
+    def update(self, tconv: TransposedConvolution, step: int = 0) -> None:
+        """Repaints every source for a new transposed convolution, `meta` last."""
+        geometry = place(transposed_blocks(tconv))
+        step = min(max(step, 0), len(tconv) - 1)
+        data = transposed_data(tconv, geometry, step)
+        meta = data.pop("meta")
+        for name, columns in data.items():
+            self.sources[name].data = columns
+        self.resize(geometry)
+        for renderer in self.values:
+            renderer.glyph.text_font_size = f"{min(13, round(geometry.cell_px * 0.5))}px"
+        self.slider.update(end=max(len(tconv), 2), disabled=len(tconv) < 2)
+        self.sources["meta"].data = meta
