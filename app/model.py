@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 import param
 
+from app.cells import parse_cell
 from app.engine import Convolution
+from app.pictures import KERNELS, PICTURES, image_weights, kernel, picture
 from app.transposed import TransposedConvolution
 
 SEED_MAX = 2**31 - 1
@@ -46,9 +48,23 @@ class DemoSettings(param.Parameterized):
         doc="CS231n's small integers (input 0..2, weights -1..1), one-decimal reals, or all ones",
     )
     mode = param.Selector(
-        default="convolution", objects=["convolution", "transposed"], label="Layer",
-        doc="A convolution, or a transposed convolution (PyTorch's conv_transpose2d)",
+        default="convolution", objects=["convolution", "transposed", "image"], label="Layer",
+        doc="A convolution, a transposed convolution (conv_transpose2d), or a real picture",
     )  # fmt: skip
+    picture = param.Selector(
+        default="shapes", objects=[*PICTURES, "upload"], label="Picture",
+        doc="Image mode: a shipped 32x32 picture, or the one uploaded",
+    )  # fmt: skip
+    kernel = param.Selector(
+        default="sobel x", objects=list(KERNELS), label="Kernel",
+        doc="Image mode: a classic 3x3 kernel, or random -1..1 integers of the kernel size",
+    )  # fmt: skip
+    across_channels = param.Boolean(
+        False, label="One filter across R, G and B",
+        doc="Image mode: one filter 3 deep (a grey result), or one filter per channel",
+    )  # fmt: skip
+    relu = param.Boolean(False, label="ReLU", doc="Image mode: show max(0, output)")
+    upload = param.Array(default=None, doc="The uploaded picture, (3, H, W) 0..255")
     equivalent = param.Boolean(
         False, label="Show the equivalent direct convolution",
         doc="Transposed only: zeros inserted, kernel flipped, stride 1, side by side",
@@ -89,15 +105,21 @@ class DemoSettings(param.Parameterized):
         "bias",
         "values",
         "mode",
+        "picture",
+        "kernel",
+        "across_channels",
+        "upload",
         "seed",
         "edits",
         watch=True,
     )
     def _rebuild(self) -> None:
         # Linked axes copy the rows value into the columns one: the same demo, built once.
-        derived = ("name", "conv", "error", "edits", "equivalent", *[f"{a}_cols" for a in AXES])
+        derived = ("name", "conv", "error", "edits", "equivalent", "relu", "upload",
+                   *[f"{a}_cols" for a in AXES])  # fmt: skip
         chosen = {k: v for k, v in self.param.values().items() if k not in derived}
-        key = (chosen, self.axes(), sorted(self.edits.items()))
+        upload = None if self.upload is None else self.upload.tobytes()
+        key = (chosen, self.axes(), sorted(self.edits.items()), upload)
         if key == getattr(self, "_built", None):
             return
         self._built = key
@@ -120,7 +142,7 @@ class DemoSettings(param.Parameterized):
 
     def build(self) -> Convolution | TransposedConvolution:
         """The layer these settings describe, or a ValueError naming what does not fit."""
-        if self.groups not in self.divisors():
+        if self.groups not in self.divisors() and self.mode != "image":
             raise ValueError(
                 f"groups={self.groups} must divide depth={self.depth} and "
                 f"filters={self.n_filters}: choose one of {self.divisors()}"
@@ -129,6 +151,9 @@ class DemoSettings(param.Parameterized):
         b = b if self.bias else None
         axes = self.axes()
         output_padding = axes.pop("output_padding")
+        if self.mode == "image":
+            groups = 1 if self.across_channels else x.shape[0]
+            return Convolution(x, w, None, **axes, groups=groups)
         if self.mode == "convolution":
             return Convolution(x, w, b, **axes, groups=self.groups)
         C, (K, Cg, FH, FW) = x.shape[0], w.shape  # channels; filters, channels each, kernel
@@ -149,6 +174,33 @@ class DemoSettings(param.Parameterized):
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """x (C, H, W), w (K, C // groups, FH, FW) and b (K,) from the seed and the edits."""
+        x, w, b = self._image() if self.mode == "image" else self._drawn()
+        arrays = {"x": x, "w": w, "b": b}
+        for key, value in self.edits.items():
+            name, index = parse_cell(key)
+            if len(index) != arrays[name].ndim or not all(
+                0 <= i < n for i, n in zip(index, arrays[name].shape, strict=True)
+            ):
+                continue  # a cell of a larger shape: it returns when the shape does
+            if arrays[name].dtype.kind in "iu" and value != int(value):
+                arrays = {n: a.astype(float) for n, a in arrays.items()}  # one real makes all real
+            arrays[name][index] = value
+        return arrays["x"], arrays["w"], arrays["b"]
+
+    def _image(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The picture, and the chosen kernel as one filter per channel or one across them."""
+        if self.picture == "upload":
+            if self.upload is None:
+                raise ValueError("picture=upload: no picture has been uploaded yet")
+            x = self.upload.astype(np.int64)  # (3, H, W)
+        else:
+            x = picture(self.picture)  # (3, H, W)
+        size = (self.kernel_height, self.kernel_width)
+        w = image_weights(kernel(self.kernel, self.seed, size), self.across_channels, x.shape[0])
+        return x, w, np.zeros(w.shape[0], dtype=w.dtype)
+
+    def _drawn(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Random values of the chosen kind, from the seed."""
         C, H, W = self.depth, self.height, self.width  # channels, rows, columns
         K, FH, FW = self.n_filters, self.kernel_height, self.kernel_width
         shapes = (C, H, W), (K, C // self.groups, FH, FW)
@@ -162,41 +214,4 @@ class DemoSettings(param.Parameterized):
             b = np.round(rng.uniform(-1, 1, size=K), 1)
         else:
             x, w, b = np.ones(shapes[0], int), np.ones(shapes[1], int), np.ones(K, int)
-        arrays = {"x": x, "w": w, "b": b}
-        for key, value in self.edits.items():
-            name, index = parse_cell(key)
-            if len(index) != arrays[name].ndim or not all(
-                0 <= i < n for i, n in zip(index, arrays[name].shape, strict=True)
-            ):
-                continue  # a cell of a larger shape: it returns when the shape does
-            if arrays[name].dtype.kind in "iu" and value != int(value):
-                arrays = {n: a.astype(float) for n, a in arrays.items()}  # one real makes all real
-            arrays[name][index] = value
-        return arrays["x"], arrays["w"], arrays["b"]
-
-
-EDIT_LIMIT = 999.0  # edited values stay within what a cell can show
-
-
-def parse_cell(key: str) -> tuple[str, tuple[int, ...]]:
-    """'x,d,r,c', 'w,k,c,r,s' or 'b,k' as (array name, index), or a ValueError naming it."""
-    name, *index = key.split(",")
-    places = {"x": 3, "w": 4, "b": 1}
-    if (
-        name not in places
-        or len(index) != places[name]
-        or not all(i.isascii() and i.isdigit() and len(i) <= 3 for i in index)
-    ):
-        raise ValueError(f"cell {key[:40]!r} is not x,channel,row,col or w,k,c,row,col or b,k")
-    return name, tuple(int(i) for i in index)
-
-
-def parse_edit_value(text: str) -> int | float:
-    """A cell's new value: a finite number within ±999, an int when it is whole."""
-    try:
-        value = float(text)
-    except ValueError:
-        value = float("nan")
-    if not abs(value) <= EDIT_LIMIT:
-        raise ValueError(f"value {text[:40]!r} must be a number from -999 to 999")
-    return int(value) if value == int(value) else value
+        return x, w, b

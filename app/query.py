@@ -11,7 +11,8 @@ from collections.abc import Mapping
 
 import param
 
-from app.model import AXES, DemoSettings, parse_cell, parse_edit_value
+from app.cells import parse_cell, parse_edit_value
+from app.model import AXES, DemoSettings
 
 MAX_EDITS = 64
 
@@ -19,7 +20,7 @@ SETTINGS = (
     "height", "width", "depth", "n_filters", "kernel_height", "kernel_width",
     "stride", "stride_cols", "padding", "padding_cols", "dilation", "dilation_cols",
     "output_padding", "output_padding_cols", "separate_axes", "groups", "bias", "values",
-    "mode", "equivalent", "seed",
+    "mode", "equivalent", "picture", "kernel", "across_channels", "relu", "seed",
 )  # fmt: skip
 TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 MAX_TEXT = 40  # longer values are cut in messages

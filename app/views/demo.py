@@ -36,8 +36,7 @@ class ConvolutionDemo(pn.viewable.Viewer):
         own = {key: params.pop(key) for key in list(params) if key in DemoSettings.param}
         super().__init__(settings=settings or DemoSettings(**own), **params)
         conv = self.settings.conv
-        direct = conv if isinstance(conv, Convolution) else None
-        self.figure = DemoFigure(direct, self.step, write_url=self.write_url)
+        self.figure = DemoFigure(None, write_url=self.write_url)  # _show paints it, once
         # Every layer's figure is in the page from the start, hidden until its mode is chosen,
         # so that switching is a repaint, not a new document.
         self.transposed = TransposedFigure()
@@ -45,7 +44,7 @@ class ConvolutionDemo(pn.viewable.Viewer):
         self.twin_note = pn.pane.Markdown(TWIN_NOTE, width=900, visible=False)
         self._show(conv, self.step)
         self.settings.param.watch(self._repaint, "conv")
-        self.settings.param.watch(lambda event: self._repaint(), "equivalent")
+        self.settings.param.watch(lambda event: self._repaint(), ["equivalent", "relu"])
         self.figure.sources["edit"].on_change("data", self._cell_tapped)
 
     def _cell_tapped(self, attr: str, old: dict, new: dict) -> None:
@@ -83,7 +82,8 @@ class ConvolutionDemo(pn.viewable.Viewer):
         direct = isinstance(conv, Convolution)
         twin = not direct and self.settings.equivalent
         if direct:
-            self.figure.update(conv, step)
+            image = self.settings.mode == "image"
+            self.figure.update(conv, step, picture=image, relu=image and self.settings.relu)
         else:
             self.transposed.update(conv, step)
             if twin:

@@ -7,7 +7,8 @@ import html
 import panel as pn
 import param
 
-from app.model import DemoSettings, parse_cell, parse_edit_value
+from app.cells import parse_cell, parse_edit_value
+from app.model import DemoSettings
 
 
 class CellEditor(pn.viewable.Viewer):

@@ -8,7 +8,18 @@ from bokeh.models import GlyphRenderer, HoverTool, TapTool
 
 from app.engine import Convolution
 from app.views.animated import AnimatedFigure
-from app.views.layout import BLUE, CELL, GREEN, INPUT, OUTPUT, PADDING, RED, WEIGHT, place
+from app.views.layout import (
+    BLUE,
+    CELL,
+    GREEN,
+    INPUT,
+    OUTPUT,
+    PADDING,
+    RED,
+    WEIGHT,
+    blocks_of,
+    place,
+)
 from app.views.sources import source_data
 
 FILLS = {"input_fill": INPUT, "padding_fill": PADDING, "weight_fill": WEIGHT, "output_fill": OUTPUT}
@@ -21,6 +32,7 @@ class DemoFigure(AnimatedFigure):
     SOURCES = (
         *FILLS, *OUTLINES, "origins", "cells", "outputs", "scalars", "links", "preview",
         "unvisited", "cell_text", "output_text", "images", "output_blocks", "edit", "labels",
+        "levels",
     )  # fmt: skip
     SCRIPT = "direct.js"
 
@@ -47,7 +59,7 @@ class DemoFigure(AnimatedFigure):
     def _draw(self) -> None:
         s, fig = self.sources, self.figure
         fig.image_rgba(
-            "image", "x", "y", "dw", "dh", source=s["images"], name=f"{self.prefix}_images"
+            "image", "x", "y", "dw", "dh", source=s["images"], name=f"{self.prefix}_images_glyph"
         )
         for name, colour in FILLS.items():
             self._cells(name, fill_color=colour, line_color=None)
@@ -58,9 +70,13 @@ class DemoFigure(AnimatedFigure):
         self.output_cells = fig.rect(
             "x", "y", "width", "height", source=s["output_blocks"], fill_alpha=0, line_color=None
         )
-        centred = {"text_align": "center", "text_baseline": "middle"}
+        style = {
+            "text_align": "center",
+            "text_baseline": "middle",
+            "background_fill_color": "white",
+        }
         self.values = [
-            fig.text("x", "y", text=column, source=s[name], text_font=value("monospace"), **centred)
+            fig.text("x", "y", text=column, source=s[name], text_font=value("monospace"), **style)
             for name, column in (("cell_text", "text"), ("output_text", "shown"))
         ]
         fig.text("x", "y", text="text", source=s["labels"], text_font_size="13px",
@@ -89,17 +105,22 @@ class DemoFigure(AnimatedFigure):
         self.figure.js_on_event("mouseleave", self.action("show_preview(sizes(), -1)"))
         self.figure.js_on_event("tap", self.action("on_cell_tap(cb_obj)"))
 
-    def update(self, conv: Convolution, step: int = 0) -> None:
-        """Repaints every source for a new convolution; `meta` goes last, as it triggers the JS."""
-        geometry = place(conv)
+    def update(
+        self, conv: Convolution, step: int = 0, *, picture: bool = False, relu: bool = False
+    ) -> None:
+        """Repaints every source for a new convolution; `meta` goes last, as it triggers the JS.
+        With `picture`, the input and output are drawn as images too (the image mode)."""
+        geometry = place(blocks_of(conv, pictures=picture))
         step = min(max(step, 0), len(conv) - 1)
-        data = source_data(conv, geometry, step, self.write_url)
+        data = source_data(conv, geometry, step, self.write_url, relu=relu)
         meta = data.pop("meta")
         for name, columns in data.items():
             self.sources[name].data = columns
         self.resize(geometry)
         for renderer in self.values:
             renderer.visible = geometry.legible
+            # Over a picture's dark pixels, a value needs a light ground to be read.
+            renderer.glyph.background_fill_alpha = 0.75 if picture else 0.0
             renderer.glyph.text_font_size = f"{min(13, round(geometry.cell_px * 0.5))}px"
         self.slider.update(end=max(len(conv), 2), disabled=len(conv) < 2)
         self.sources["meta"].data = meta

@@ -13,7 +13,7 @@ import numpy as np
 from app.engine import Convolution
 
 LABEL_PX = 18  # height of a label row on screen, whatever the cell size
-CHAR_PX = 7.6  # width of one label character at the label font size
+CHAR_PX = 7.9  # width of one label character at the label font size (13 px monospace)
 GAP = 0.5  # units between blocks
 MAX_HEIGHT_PX = 660  # fits a 700 px iframe with the figure's own margins
 MAX_WIDTH_PX = 760  # with the settings and the readout, fits a 1440 px wide screen
@@ -42,6 +42,7 @@ class Geometry:
     biases: np.ndarray  # (K, 2)
     outputs: np.ndarray  # (K, 2)
     labels: dict[str, list]  # x, y, text of every heading
+    pictures: np.ndarray  # (2, 2) input and output picture in image mode, else (0, 2)
 
     @property
     def legible(self) -> bool:
@@ -79,7 +80,8 @@ class _Columns:
         self.col_width = max(self.col_width, len(text) * CHAR_PX / self.cell_px)
 
     def right(self) -> float:
-        return self.x + self.col_width + 2 * GAP
+        # At least a word's space between columns, however small the cells.
+        return self.x + self.col_width + max(2 * GAP, 14 / self.cell_px)
 
 
 @dataclass(frozen=True)
@@ -92,10 +94,13 @@ class Blocks:
     reads: list[list[int]]  # the input channels each filter reads, in slice order
     output_heading: str
     output_shape: tuple[int, int, int]  # (K, rows, cols) of each output grid as drawn
+    pictures: tuple[tuple[int, int], ...] = ()  # image mode: input and output picture sizes
+    channel_names: tuple[str, ...] = ()  # a word after each input channel's label
 
 
-def blocks_of(conv: Convolution) -> Blocks:
-    """The CS231n picture of a convolution: padded input, filters, biases, output."""
+def blocks_of(conv: Convolution, pictures: bool = False) -> Blocks:
+    """The CS231n picture of a convolution: padded input, filters, biases, output; in image
+    mode also the input and the output as pictures."""
     C, Hp, Wp = conv.padded.shape  # channels, padded rows, padded columns
     K, OH, OW = conv.output.shape
     ph, pw = conv.padding
@@ -107,6 +112,8 @@ def blocks_of(conv: Convolution) -> Blocks:
         reads=[list(conv.channels_of(k)) for k in range(K)],
         output_heading=f"Output Volume ({OH}x{OW}x{K})",
         output_shape=(K, OH, OW),
+        pictures=(conv.x.shape[1:], (OH, OW)) if pictures else (),
+        channel_names=("red", "green", "blue") if pictures and C == 3 else (),
     )
 
 
@@ -125,7 +132,11 @@ def _place(blocks: Blocks, cell_px: int) -> Geometry:
 
     stack = _Columns(0.0, max_height, label_h, cell_px)
     stack.heading(blocks.input_heading)
-    inputs = np.array([stack.block(f"x[:,:,{d}]", Hp, Wp) for d in range(C)])
+    pictures = []
+    if blocks.pictures:
+        pictures.append(stack.block("picture", *blocks.pictures[0]))
+    names = blocks.channel_names or ("",) * C
+    inputs = np.array([stack.block(f"x[:,:,{d}] {names[d]}", Hp, Wp) for d in range(C)])
     merge(stack)
     bottom = stack.bottom
 
@@ -144,9 +155,14 @@ def _place(blocks: Blocks, cell_px: int) -> Geometry:
     stack = _Columns(x, max_height, label_h, cell_px)
     stack.heading(blocks.output_heading)
     outputs = np.array([stack.block(f"o[:,:,{k}]", OH, OW) for k in range(K)])
+    if blocks.pictures:
+        pictures.append(stack.block("picture", *blocks.pictures[1]))
     merge(stack)
     bottom = max(bottom, stack.bottom)
-    return Geometry(cell_px, stack.right(), bottom, inputs, slices, biases, outputs, labels)
+    return Geometry(
+        cell_px, stack.right(), bottom, inputs, slices, biases, outputs, labels,
+        np.array(pictures).reshape(-1, 2),
+    )  # fmt: skip
 
 
 def place(picture: Convolution | Blocks) -> Geometry:
@@ -207,11 +223,11 @@ def unvisited_columns(conv: Convolution, geometry: Geometry) -> dict[str, np.nda
     }
 
 
-def output_columns(conv: Convolution, geometry: Geometry) -> dict[str, list | np.ndarray]:
-    """Output cells in step order (filter, row, column), with their final values' text."""
-    K, OH, OW = conv.output.shape  # filters, output rows, output columns
+def output_columns(output: np.ndarray, geometry: Geometry) -> dict[str, list | np.ndarray]:
+    """Output cells (K, OH, OW) in step order (filter, row, column), with their values' text."""
+    K, OH, OW = output.shape  # filters, output rows, output columns
     k, r, c = np.indices((K, OH, OW)).reshape(3, -1)  # each (K*OH*OW,)
-    text = format_values(conv.output)
+    text = format_values(output)
     return {
         "x": geometry.outputs[k, 0] + c + 0.5,
         "y": geometry.outputs[k, 1] + r + 0.5,
@@ -220,7 +236,7 @@ def output_columns(conv: Convolution, geometry: Geometry) -> dict[str, list | np
     }
 
 
-def _rgba(hex_colour: str) -> np.uint32:
+def rgba(hex_colour: str) -> np.uint32:
     """'#RRGGBB' as Bokeh's packed little-endian RGBA pixel."""
     r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
     return np.uint32((255 << 24) | (b << 16) | (g << 8) | r)
@@ -241,8 +257,8 @@ def block_images(conv: Convolution, geometry: Geometry) -> dict[str, list]:
     (ph, pw), (H, W) = conv.padding, conv.x.shape[1:]
     r, c = np.indices((Hp, Wp))  # each (Hp, Wp)
     is_pad = (r < ph) | (r >= ph + H) | (c < pw) | (c >= pw + W)
-    channel = np.where(is_pad, _rgba(PADDING), _rgba(INPUT))  # (Hp, Wp)
-    missed = np.where(is_pad, _rgba(UNVISITED[PADDING]), _rgba(UNVISITED[INPUT]))
+    channel = np.where(is_pad, rgba(PADDING), rgba(INPUT))  # (Hp, Wp)
+    missed = np.where(is_pad, rgba(UNVISITED[PADDING]), rgba(UNVISITED[INPUT]))
     channel = np.where(conv.unvisited, missed, channel).astype(np.uint32)
     images, origins, sizes = [], [], []
 
@@ -255,9 +271,9 @@ def block_images(conv: Convolution, geometry: Geometry) -> dict[str, list]:
         add(channel, geometry.inputs[d])
     for k in range(K):
         for s in range(Cg):
-            add(np.full((FH, FW), _rgba(WEIGHT), np.uint32), geometry.slices[k, s])
-        add(np.full((1, 1), _rgba(WEIGHT), np.uint32), geometry.biases[k])
-        add(np.full((OH, OW), _rgba(OUTPUT), np.uint32), geometry.outputs[k])
+            add(np.full((FH, FW), rgba(WEIGHT), np.uint32), geometry.slices[k, s])
+        add(np.full((1, 1), rgba(WEIGHT), np.uint32), geometry.biases[k])
+        add(np.full((OH, OW), rgba(OUTPUT), np.uint32), geometry.outputs[k])
     origins, sizes = np.array(origins), np.array(sizes)
     return {"image": images, "x": origins[:, 0], "y": origins[:, 1],
             "dw": sizes[:, 0], "dh": sizes[:, 1]}  # fmt: skip

@@ -18,6 +18,8 @@ from app.model import AXES, DemoSettings
 from app.query import parse_value
 from app.transposed import TransposedConvolution
 from app.views.editor import CellEditor
+from app.views.image_panel import ImagePanel
+from app.views.widgets import switch
 
 SIZES = ("height", "width", "depth", "n_filters", "kernel_height", "kernel_width")
 
@@ -43,17 +45,6 @@ def choice(settings: DemoSettings, name: str) -> Choice:
     label = f"{parameter.label} ({low} to {high})"
     options = list(range(low, high + 1))
     return Choice.from_param(parameter, label=label, options=options, width=145)
-
-
-def switch(settings: DemoSettings, name: str) -> pn.widgets.CheckBoxGroup:
-    """A labelled checkbox tied both ways to a Boolean parameter."""
-    label = settings.param[name].label
-    box = pn.widgets.CheckBoxGroup(
-        options=[label], value=[label] if getattr(settings, name) else []
-    )
-    box.param.watch(lambda event: setattr(settings, name, bool(event.new)), "value")
-    settings.param.watch(lambda event: setattr(box, "value", [label] if event.new else []), name)
-    return box
 
 
 class SettingsPanel(pn.viewable.Viewer):
@@ -100,6 +91,7 @@ class SettingsPanel(pn.viewable.Viewer):
             ),
         )  # fmt: skip
         transposed = s.param["mode"].rx() == "transposed"
+        not_image = s.param["mode"].rx() != "image"
         reset = pn.widgets.Button(label="Reset to the CS231n default")
         reset.on_click(self._reset)
         self._controls = pn.Column(
@@ -108,9 +100,14 @@ class SettingsPanel(pn.viewable.Viewer):
             self.export_message,
             self.seed,
             pn.widgets.RadioButtonGroup.from_param(s.param["mode"], label="Layer"),
-            pn.widgets.RadioButtonGroup.from_param(s.param["values"], label="Values"),
-            pn.GridBox(*[choice(s, name) for name in SIZES], ncols=2),
-            pn.GridBox(*[choice(s, axis) for axis in AXES[:3]], self.groups, ncols=2),
+            ImagePanel(s),
+            pn.widgets.RadioButtonGroup.from_param(
+                s.param["values"], label="Values", visible=not_image
+            ),
+            pn.GridBox(*[choice(s, name) for name in SIZES[:4]], ncols=2, visible=not_image),
+            pn.GridBox(*[choice(s, name) for name in SIZES[4:]], ncols=2),
+            pn.GridBox(*[choice(s, axis) for axis in AXES[:3]], ncols=2),
+            pn.Row(self.groups, visible=not_image),
             pn.Row(choice(s, "output_padding"), visible=transposed),
             switch(s, "separate_axes"),
             pn.GridBox(
@@ -119,7 +116,7 @@ class SettingsPanel(pn.viewable.Viewer):
                 ncols=2,
                 visible=s.param["separate_axes"],
             ),
-            switch(s, "bias"),
+            pn.Row(switch(s, "bias"), visible=not_image),
             pn.Row(switch(s, "equivalent"), visible=transposed),
             width=320,
         )

@@ -7,12 +7,15 @@ import numpy as np
 from app.engine import Convolution
 from app.views.highlight import highlight_columns
 from app.views.layout import (
+    OUTPUT,
     Geometry,
     block_images,
     cell_columns,
     output_columns,
+    rgba,
     unvisited_columns,
 )
+from app.views.pictures import levels, picture_images, shown_output
 
 OFF_PLOT = -1000.0  # where the hover preview waits while no output cell is hovered
 EMPTY_TEXT = {"x": [], "y": [], "text": [], "shown": []}
@@ -20,15 +23,20 @@ EMPTY_IMAGES = {"image": [], "x": [], "y": [], "dw": [], "dh": []}
 EMPTY_CELLS = {"x": [], "y": []}
 
 
-def source_data(conv: Convolution, geometry: Geometry, step: int, write_url: bool) -> dict:
+def source_data(
+    conv: Convolution, geometry: Geometry, step: int, write_url: bool, relu: bool = False
+) -> dict:
     """Each source's columns, in the order they must reach the page: `meta` last, as its
-    change is what tells the browser to redraw with the new arrays."""
+    change is what tells the browser to redraw with the new arrays. A geometry with pictures
+    is the image mode: blocks as images, the output after ReLU when `relu` is on."""
+    image_mode = len(geometry.pictures) > 0
     C, Hp, Wp = conv.padded.shape  # channels, padded rows, padded columns
     K, Cg, FH, FW = conv.w.shape  # filters, channels per group, kernel rows, kernel columns
     OH, OW = conv.output.shape[1:]
     blocks = (geometry.inputs, geometry.slices.reshape(-1, 2), geometry.biases, geometry.outputs)
     origins = np.concatenate(blocks)  # (C + K*Cg + 2K, 2): the order js/demo.js indexes
-    cells, outputs = cell_columns(conv, geometry), output_columns(conv, geometry)
+    cells = cell_columns(conv, geometry)
+    outputs = output_columns(shown_output(conv, relu and image_mode), geometry)
     # Values get sources of their own, empty when too small to read: Bokeh measures every
     # string of a text glyph, shown or not, and at the caps that alone takes seconds.
     cell_text, output_text = dict(EMPTY_TEXT), dict(EMPTY_TEXT)
@@ -61,15 +69,26 @@ def source_data(conv: Convolution, geometry: Geometry, step: int, write_url: boo
         data[name] = {"x": cells["x"][chosen], "y": cells["y"][chosen]}
     data["output_fill"] = {"x": outputs["x"], "y": outputs["y"]}
     data["images"] = EMPTY_IMAGES
+    data["levels"] = {"value": []}
+    extra = {"picture": 0, "relu": 0, "rgb": 0, "first_output": 0}
+    if image_mode:
+        # Cells of the input and output blocks are pixels: images, with values over them.
+        data.update(dict.fromkeys(("input_fill", "padding_fill", "output_fill"), EMPTY_CELLS))
+        pictures = picture_images(conv, geometry, step, relu)
+        data["images"], data["levels"] = pictures["images"], {"value": levels(conv, relu)}
+        extra = {"picture": 1, "relu": int(relu), "rgb": int(pictures["rgb"]),
+                 "first_output": pictures["first_output"], "blank": int(rgba(OUTPUT))}  # fmt: skip
     if not geometry.legible:
         data.update(dict.fromkeys((*fills, "output_fill", "unvisited"), EMPTY_CELLS))
-        data["images"] = block_images(conv, geometry)
+        if not image_mode:
+            data["images"] = block_images(conv, geometry)
     for name, columns in highlight_columns(conv, geometry, step).items():
         data[name] = {key: np.asarray(value, dtype=float) for key, value in columns.items()}
     sizes = dict(
         C=C, Hp=Hp, Wp=Wp, K=K, Cg=Cg, G=conv.groups, FH=FH, FW=FW, OH=OH, OW=OW,
         sh=conv.stride[0], sw=conv.stride[1], dh=conv.dilation[0], dw=conv.dilation[1],
         N=len(conv), integer=conv.output.dtype.kind in "iu", start=step, write_url=write_url,
+        **extra,
     )  # fmt: skip
     data["meta"] = {key: [int(value)] for key, value in sizes.items()}
     return data

@@ -1,7 +1,8 @@
 // The direct convolution's steps, after controls.js. Args: origins (top-left of every
 // block), cells, outputs, output_text (empty while cells are too small to read), scalars,
 // window_box, kernel, cursor, links (the highlight glyphs), preview (the window of a hovered
-// output cell), edit (the cell last tapped, for the server).
+// output cell), edit (the cell last tapped, for the server), images and levels (the image
+// mode's pictures, and each output cell's grey level).
 
 function locate(m, n) {
   const k = Math.floor(n / (m.OH * m.OW))
@@ -105,7 +106,32 @@ function place_highlights(m, at) {
   for (const source of [kernel, cursor, links]) source.change.emit()
 }
 
+function paint_pictures(m, n) {
+  // Image mode: output pixels appear as their steps are taken, as the numbers do.
+  if (!m.picture) return
+  const all = finished.active.length > 0, level = levels.data.value, blocks = images.data.image
+  const per = m.OH * m.OW, picture = blocks[m.first_output + m.K]
+  const grey = (v) => (0xFF000000 | (v << 16) | (v << 8) | v) >>> 0
+  for (let k = 0; k < m.K; k++) {
+    const block = blocks[m.first_output + k]
+    for (let p = 0; p < per; p++) {
+      const q = k * per + p
+      block[p] = all || q <= n ? grey(level[q]) : m.blank
+    }
+  }
+  for (let p = 0; p < per; p++) {
+    if (m.rgb) {  // one filter per colour: the picture gains red, then green, then blue
+      const [r, g, b] = [0, 1, 2].map((k) => (all || k * per + p <= n ? level[k * per + p] : 0))
+      picture[p] = (0xFF000000 | (b << 16) | (g << 8) | r) >>> 0
+    } else {
+      picture[p] = all || p <= n ? grey(level[p]) : m.blank
+    }
+  }
+  images.change.emit()
+}
+
 function fill_outputs(m, n) {
+  paint_pictures(m, n)
   const all = finished.active.length > 0
   const shown = output_text.data.shown, text = output_text.data.text
   if (shown.length === 0) return
@@ -144,6 +170,10 @@ function readout_html(m, n, at) {
   const bias_term = b.startsWith("-") ? `(<span class="bias">${b}</span>)` : `<span class="bias">${b}</span>`
   html += `<div class="sum">${terms.join(" + ")} + ${bias_term}`
   html += ` = <b class="value">${escape(o)}</b></div>`
+  if (m.relu) {
+    const kept = fmt(Math.max(0, outputs.data.value[n]), m.integer)
+    html += `<div class="sum">ReLU: max(0, ${escape(o)}) = <b class="relu">${escape(kept)}</b></div>`
+  }
   return html
 }
 

@@ -1,0 +1,83 @@
+"""The image mode's settings: the picture (shipped or uploaded), the kernel, ReLU."""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+import panel as pn
+import param
+
+from app.model import DemoSettings
+from app.pictures import decode_picture, kernel
+from app.views.upload import PictureUpload
+from app.views.widgets import switch
+
+
+def kernel_table(settings: DemoSettings) -> str:
+    """The chosen kernel as a small Markdown table: the numbers the filters hold."""
+    weights = kernel(
+        settings.kernel, settings.seed, (settings.kernel_height, settings.kernel_width)
+    )
+    fractions = {1 / 9: "1/9", 1 / 16: "1/16", 2 / 16: "2/16", 4 / 16: "4/16"}
+
+    def cell(value: float) -> str:
+        return fractions.get(float(value), f"{value:g}")
+
+    rows = [" | ".join(cell(v) for v in row) for row in np.asarray(weights)]
+    width = len(rows[0].split(" | "))
+    header = "| " + " | ".join([" "] * width) + " |\n|" + "---:|" * width
+    how = "in one filter 3 deep" if settings.across_channels else "once for each channel"
+    body = "\n".join(f"| {row} |" for row in rows)
+    return f"**{settings.kernel}**, {how}:\n\n{header}\n{body}"
+
+
+class ImagePanel(pn.viewable.Viewer):
+    """Picture, upload, kernel, one filter or three, ReLU: shown in image mode only."""
+
+    settings = param.ClassSelector(class_=DemoSettings)
+
+    def __init__(self, settings: DemoSettings, **params) -> None:
+        super().__init__(settings=settings, **params)
+        s = settings
+        self.upload = PictureUpload(margin=(0, 10))
+        self.upload.param.watch(self._uploaded, "encoded")
+        self.upload.param.watch(self._refused, "refused")
+        self.message = pn.pane.Alert(alert_type="warning", visible=False, name="upload_error")
+        depends = [s.param.kernel, s.param.across_channels, s.param.seed, s.param.kernel_height,
+                   s.param.kernel_width]  # fmt: skip
+        table = pn.pane.Markdown(pn.bind(lambda *args: kernel_table(s), *depends), width=300)
+        self._layout = pn.Column(
+            pn.widgets.Select.from_param(s.param.picture, width=145),
+            pn.pane.Markdown("Or your own picture (scaled down to 32x32):", margin=(0, 10)),
+            self.upload,
+            self.message,
+            pn.widgets.Select.from_param(s.param.kernel, width=145),
+            switch(s, "across_channels"),
+            switch(s, "relu"),
+            table,
+            visible=s.param.mode.rx() == "image",
+            width=320,
+        )
+
+    def _refused(self, event: param.parameterized.Event) -> None:
+        if event.new:
+            self.message.param.update(object=html.escape(event.new[:200]), visible=True)
+
+    def _uploaded(self, event: param.parameterized.Event) -> None:
+        if not event.new:
+            return
+        data = self.upload.data
+        self.upload.encoded = ""  # the bytes are not kept twice; the same file may come again
+        try:
+            pixels = decode_picture(data)
+        except ValueError as error:
+            name = html.escape(self.upload.filename[:60] or "the file")
+            text = f"{name}: {html.escape(str(error))}. The previous picture stays."
+            self.message.param.update(object=text, visible=True)
+            return
+        self.message.visible = False
+        self.settings.param.update(upload=pixels, picture="upload")
+
+    def __panel__(self) -> pn.viewable.Viewable:
+        return self._layout
