@@ -19,9 +19,13 @@ def standalone_html(settings: DemoSettings, step: int = 0, title: str = "Convolu
     if settings.error:
         raise ValueError(settings.error)
     conv = settings.conv
-    figures = [
-        DemoFigure(conv, step) if isinstance(conv, Convolution) else TransposedFigure(conv, step)
-    ]
+    if isinstance(conv, Convolution):
+        image = settings.mode == "image"
+        figure = DemoFigure(None)
+        figure.update(conv, step, picture=image, relu=image and settings.relu)
+        figures = [figure]
+    else:
+        figures = [TransposedFigure(conv, step)]
     if not isinstance(conv, Convolution) and settings.equivalent:
         figures.append(DemoFigure(conv.equivalent, prefix="twin"))
     document = Document()

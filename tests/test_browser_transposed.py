@@ -93,3 +93,29 @@ def test_switching_to_transposed_and_the_twin_in_the_page(server, page):
     outputs = page.model("twin_output_text", "Array.from(model.data.text)")
     assert outputs == format_values(tconv.output)
     assert page.errors == []
+
+
+def test_clicking_a_transposed_input_cell_edits_it_and_the_output_follows(server, page):
+    page.open(address(server, **CONFIGURATION), demo="tconv")
+    page.page.get_by_role("button", name="Toggle Movement").click()
+    ox, oy = page.model("tconv_origins", "[Array.from(model.data.x), Array.from(model.data.y)]")
+    code = (
+        "(() => { const view = Bokeh.index.find_one(model);"
+        " const box = view.el.getBoundingClientRect(), f = view.frame;"
+        f" return [box.left + f.x_scale.compute({ox[1] + 2.5}),"
+        f" box.top + f.y_scale.compute({oy[1] + 1.5})] }})()"
+    )
+    x, y = page.model("tconv_figure", code)  # input channel 1, row 1, column 2: no padding
+    page.page.mouse.click(x, y)
+    page.page.get_by_text("x[:,:,1] row 1, column 2").wait_for()
+    page.page.get_by_role("textbox", name="New value").fill("-7")
+    page.page.get_by_role("button", name="Set the cell").click()
+    expected = DemoSettings(**CONFIGURATION, edits={"x,1,1,2": -7}).conv
+    page.page.wait_for_function(
+        "() => Bokeh.documents[0].get_model_by_name('tconv_outputs').data.value"
+        f".includes({expected.canvas.ravel()[0]}) && Bokeh.documents[0]"
+        f".get_model_by_name('tconv_cells').data.value[{1 * 4 * 3 + 1 * 3 + 2}] === -7"
+    )
+    shown = page.model("tconv_outputs", "Array.from(model.data.value)")
+    assert shown == expected.canvas.ravel().tolist()
+    assert page.errors == []

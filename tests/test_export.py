@@ -12,6 +12,7 @@ from test_browser_demo import readout_numbers, window_cells
 
 from app.gif import FrameRenderer, gif_bytes
 from app.model import DemoSettings
+from app.query import parse_settings
 
 
 def run_cli(*args):
@@ -89,3 +90,34 @@ def test_cli_names_every_bad_value_and_writes_nothing(tmp_path):
     )
     assert result.returncode == 2 and "over the GIF cap of 400 frames" in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    ("options", "demo"),
+    [
+        (["--mode", "transposed", "--equivalent", "true", "--seed", "2"], "tconv"),
+        (["--mode", "image", "--picture", "rocket", "--kernel", "laplacian", "--stride", "1"],
+         "conv"),
+    ],
+)  # fmt: skip
+def test_other_layers_export_and_play_offline(tmp_path, page, options, demo):
+    path = tmp_path / "demo.html"
+    result = run_cli("export", str(path), *options)
+    assert result.returncode == 0, result.stderr
+    page.page.context.route(re.compile(r"^(?!file:).*"), lambda route: route.abort())
+    page.open(path.as_uri(), demo=demo)
+    first = page.step(demo)
+    page.page.wait_for_timeout(2200)
+    assert page.step(demo) > first
+    given = {key[2:]: value for key, value in zip(options[::2], options[1::2], strict=True)}
+    values, notices = parse_settings(given)
+    assert notices == []
+    expected = DemoSettings(**values).conv
+    shown = page.model(f"{demo}_outputs", "Array.from(model.data.value)")
+    final = expected.canvas if demo == "tconv" else expected.output
+    assert shown == final.ravel().tolist()
+    if demo == "tconv":  # the direct twin came along, and ends at the same output
+        twin = page.model("twin_outputs", "Array.from(model.data.value)")
+        assert twin == expected.output.ravel().tolist()
+    assert page.errors == []

@@ -42,8 +42,9 @@ class AnimatedFigure:
     def __init__(self, prefix: str, *, write_url: bool = False) -> None:
         self.prefix = prefix  # model names start with it, so two demos share a page
         self.write_url = write_url  # a served page keeps the paused step in its address
-        names = ("meta", *self.SOURCES)
+        names = ("meta", "edit", *self.SOURCES)
         self.sources = {name: ColumnDataSource(name=f"{prefix}_{name}") for name in names}
+        self.sources["edit"].data = {"cell": [""]}
         self.figure = figure(tools="", toolbar_location=None, name=f"{prefix}_figure", min_border=4)
         self.figure.x_range, self.figure.y_range = Range1d(0, 1), Range1d(1, 0)  # y downwards
         self.figure.axis.visible = self.figure.grid.visible = False
@@ -113,6 +114,7 @@ class AnimatedFigure:
             "data", self.action("if (ready()) render(Math.min(state.n, sizes().N - 1))")
         )
         self.layout.js_on_change("visible", self.action("on_shown()"))
+        self.figure.js_on_event("tap", self.action("on_cell_tap(cb_obj)"))
         self.start = self.action("start()")
 
     def resize(self, geometry: Geometry) -> None:

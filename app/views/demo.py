@@ -45,7 +45,8 @@ class ConvolutionDemo(pn.viewable.Viewer):
         self._show(conv, self.step)
         self.settings.param.watch(self._repaint, "conv")
         self.settings.param.watch(lambda event: self._repaint(), ["equivalent", "relu"])
-        self.figure.sources["edit"].on_change("data", self._cell_tapped)
+        for figure in (self.figure, self.transposed):
+            figure.sources["edit"].on_change("data", self._cell_tapped)
 
     def _cell_tapped(self, attr: str, old: dict, new: dict) -> None:
         self.tapped = str(new.get("cell", [""])[0])[:40]

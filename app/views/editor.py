@@ -8,6 +8,7 @@ import panel as pn
 import param
 
 from app.cells import parse_cell, parse_edit_value
+from app.engine import Convolution
 from app.model import DemoSettings
 
 
@@ -40,13 +41,16 @@ class CellEditor(pn.viewable.Viewer):
         conv = self.settings.conv
         try:
             name, index = parse_cell(event.new)  # what the browser sent is checked like a URL
-            if name == "x":  # the browser names padded coordinates; edits name the input's
+            if name == "x" and isinstance(conv, Convolution):
+                # A convolution's figure names padded coordinates; edits name the input's.
                 (ph, pw), (H, W) = conv.padding, conv.x.shape[1:]
                 d, r, c = index[0], index[1] - ph, index[2] - pw
                 if not (0 <= r < H and 0 <= c < W):
                     return self._say("padding cells are zeros by definition; pick an input cell")
                 index = (d, r, c)
-            now = {"x": conv.x, "w": conv.w, "b": conv.b}[name][index].item()
+            # The values as the figures draw them, whichever layer holds them.
+            x, w, b = self.settings.arrays()
+            now = {"x": x, "w": w, "b": b}[name][index].item()
         except (ValueError, IndexError):
             return self._say(f"{html.escape(event.new[:40])} is no cell of this demo")
         if name == "x":

@@ -31,7 +31,7 @@ class DemoFigure(AnimatedFigure):
 
     SOURCES = (
         *FILLS, *OUTLINES, "origins", "cells", "outputs", "scalars", "links", "preview",
-        "unvisited", "cell_text", "output_text", "images", "output_blocks", "edit", "labels",
+        "unvisited", "cell_text", "output_text", "images", "output_blocks", "labels",
         "levels",
     )  # fmt: skip
     SCRIPT = "direct.js"
@@ -45,7 +45,6 @@ class DemoFigure(AnimatedFigure):
         prefix: str = "conv",
     ) -> None:
         super().__init__(prefix, write_url=write_url)
-        self.sources["edit"].data = {"cell": [""]}
         if conv is not None:
             self.update(conv, step)
 
@@ -103,7 +102,6 @@ class DemoFigure(AnimatedFigure):
         )
         self.figure.add_tools(hover, tap)
         self.figure.js_on_event("mouseleave", self.action("show_preview(sizes(), -1)"))
-        self.figure.js_on_event("tap", self.action("on_cell_tap(cb_obj)"))
 
     def update(
         self, conv: Convolution, step: int = 0, *, picture: bool = False, relu: bool = False

@@ -4,7 +4,7 @@
 //
 // Args common to all: meta (one row of sizes, empty until the demo has a layer to show),
 // readout, slider, speed, toggle, finished, demo (the demo's layout, hidden while another
-// mode is on screen).
+// mode is on screen), edit (the cell last tapped, for the server's cell editor).
 //
 // Changes made here to data and widgets never travel to the server (the one exception is a
 // tapped cell's name, which the cell editor needs): data arrays are edited in place and
@@ -119,4 +119,28 @@ function on_shown() {
   } else {
     stop()
   }
+}
+
+function cell_at(m, x, y) {
+  // "x,d,row,col" (as drawn: padded in a convolution), "w,k,c,row,col" or "b,k" under
+  // (x, y), or null. Needs the layer's origins source.
+  const ox = origins.data.x, oy = origins.data.y
+  const [H, W] = m.Hp === undefined ? [m.H, m.W] : [m.Hp, m.Wp]
+  const blocks = [[0, m.C, H, W], [m.C, m.K * m.Cg, m.FH, m.FW], [m.C + m.K * m.Cg, m.K, 1, 1]]
+  for (const [first, count, rows, cols] of blocks) {
+    for (let q = 0; q < count; q++) {
+      const r = Math.floor(y - oy[first + q]), c = Math.floor(x - ox[first + q])
+      if (r < 0 || r >= rows || c < 0 || c >= cols) continue
+      if (first === 0) return `x,${q},${r},${c}`
+      if (rows > 1 || first === m.C) return `w,${Math.floor(q / m.Cg)},${q % m.Cg},${r},${c}`
+      return `b,${q}`
+    }
+  }
+  return null
+}
+
+function on_cell_tap(point) {
+  // Editing a value needs the server; a tap on an input, weight or bias cell names it there.
+  const cell = cell_at(sizes(), point.x, point.y)
+  if (cell !== null) edit.data = {cell: [cell]}
 }

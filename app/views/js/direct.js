@@ -1,7 +1,7 @@
 // The direct convolution's steps, after controls.js. Args: origins (top-left of every
 // block), cells, outputs, output_text (empty while cells are too small to read), scalars,
 // window_box, kernel, cursor, links (the highlight glyphs), preview (the window of a hovered
-// output cell), edit (the cell last tapped, for the server), images and levels (the image
+// output cell), images and levels (the image
 // mode's pictures, and each output cell's grey level).
 
 function locate(m, n) {
@@ -40,28 +40,6 @@ function output_at(m, x, y) {
 function on_hover(point) {
   const m = sizes()
   show_preview(m, output_at(m, point.x, point.y))
-}
-
-function cell_at(m, x, y) {
-  // "x,d,row,col" (padded coordinates), "w,k,c,row,col" or "b,k" under (x, y), or null.
-  const ox = origins.data.x, oy = origins.data.y
-  const blocks = [[0, m.C, m.Hp, m.Wp], [m.C, m.K * m.Cg, m.FH, m.FW], [m.C + m.K * m.Cg, m.K, 1, 1]]
-  for (const [first, count, rows, cols] of blocks) {
-    for (let q = 0; q < count; q++) {
-      const r = Math.floor(y - oy[first + q]), c = Math.floor(x - ox[first + q])
-      if (r < 0 || r >= rows || c < 0 || c >= cols) continue
-      if (first === 0) return `x,${q},${r},${c}`
-      if (rows > 1 || first === m.C) return `w,${Math.floor(q / m.Cg)},${q % m.Cg},${r},${c}`
-      return `b,${q}`
-    }
-  }
-  return null
-}
-
-function on_cell_tap(point) {
-  // Editing a value needs the server; a tap on an input, weight or bias cell names it there.
-  const cell = cell_at(sizes(), point.x, point.y)
-  if (cell !== null) edit.data = {cell: [cell]}
 }
 
 function on_tap(point) {
