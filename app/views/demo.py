@@ -10,6 +10,8 @@ import param
 from app.engine import Convolution
 from app.model import SEED_MAX, DemoSettings
 from app.query import parse_settings, parse_switch, settings_query
+from app.transposed import TransposedConvolution
+from app.views.animated import AnimatedFigure
 from app.views.figure import DemoFigure
 from app.views.settings import SettingsPanel
 from app.views.transposed import TransposedFigure
@@ -35,18 +37,19 @@ class ConvolutionDemo(pn.viewable.Viewer):
     def __init__(self, settings: DemoSettings | None = None, **params) -> None:
         own = {key: params.pop(key) for key in list(params) if key in DemoSettings.param}
         super().__init__(settings=settings or DemoSettings(**own), **params)
-        conv = self.settings.conv
         self.figure = DemoFigure(None, write_url=self.write_url)  # _show paints it, once
-        # Every layer's figure is in the page from the start, hidden until its mode is chosen,
-        # so that switching is a repaint, not a new document.
-        self.transposed = TransposedFigure()
-        self.twin = DemoFigure(None, prefix="twin")
+        # The other layers' figures are made when first shown: most visits never leave the
+        # convolution, and every figure adds a hundred models to each session.
+        self.figures: dict[str, AnimatedFigure] = {"direct": self.figure}
+        self.panes = {"direct": pn.pane.Bokeh(self.figure.layout, sizing_mode="fixed")}
+        self._pending: set[str] = set()  # figures made after page load, shown a tick later
+        self.slots = {"transposed": pn.Column(margin=0), "twin": pn.Column(margin=0)}
         self.twin_note = pn.pane.Markdown(TWIN_NOTE, width=900, visible=False)
-        self._show(conv, self.step)
+        self._served = False  # set once the page exists: figures made later start themselves
+        self._show(self.settings.conv, self.step)
         self.settings.param.watch(self._repaint, "conv")
         self.settings.param.watch(lambda event: self._repaint(), ["equivalent", "relu"])
-        for figure in (self.figure, self.transposed):
-            figure.sources["edit"].on_change("data", self._cell_tapped)
+        self.figure.sources["edit"].on_change("data", self._cell_tapped)
 
     def _cell_tapped(self, attr: str, old: dict, new: dict) -> None:
         self.tapped = str(new.get("cell", [""])[0])[:40]
@@ -78,20 +81,48 @@ class ConvolutionDemo(pn.viewable.Viewer):
                 notices.append(f"{error}; showing the full page")
         return cls(settings, step=step, embed=embed, notices=notices, write_url=True)
 
-    def _show(self, conv: Convolution | object, step: int) -> None:
-        """Repaints the figure of conv's layer, and shows it alone (with its twin if asked)."""
+    def _show(self, conv: Convolution | TransposedConvolution, step: int) -> None:
+        """Repaints the figure of conv's layer and shows it alone (with its twin if asked)."""
         direct = isinstance(conv, Convolution)
-        twin = not direct and self.settings.equivalent
+        shown = {"direct": direct, "transposed": not direct}
+        shown["twin"] = not direct and self.settings.equivalent
         if direct:
             image = self.settings.mode == "image"
             self.figure.update(conv, step, picture=image, relu=image and self.settings.relu)
         else:
-            self.transposed.update(conv, step)
-            if twin:
-                self.twin.update(conv.equivalent)
-        self.figure.layout.visible = direct
-        self.transposed.layout.visible = not direct
-        self.twin.layout.visible = self.twin_note.visible = twin
+            self._figure("transposed").update(conv, step)
+            if shown["twin"]:
+                self._figure("twin").update(conv.equivalent)
+        for name, figure in self.figures.items():
+            if name not in self._pending:
+                figure.layout.visible = shown[name]
+        self.twin_note.visible = shown["twin"]
+
+    def _figure(self, name: str) -> AnimatedFigure:
+        """The figure `name`, made and put in its slot on first use."""
+        if name in self.figures:
+            return self.figures[name]
+        figure = TransposedFigure() if name == "transposed" else DemoFigure(None, prefix="twin")
+        figure.sources["edit"].on_change("data", self._cell_tapped)
+        self.figures[name] = figure
+        doc = pn.state.curdoc
+        self.panes[name] = pn.pane.Bokeh(figure.layout, sizing_mode="fixed")
+        self.slots[name].append(self.panes[name])
+        if self._served and doc is not None:
+            # Arriving hidden, then shown once the browser has it: the browser's "visible"
+            # callback starts it moving, as the page's ready event started the first one.
+            # A next-tick change can still join the patch that creates the model (and then
+            # no change is seen), so the reveal waits for a timer.
+            figure.layout.visible = False
+            self._pending.add(name)
+            doc.add_timeout_callback(lambda: self._reveal(name), 100)
+        return figure
+
+    def _reveal(self, name: str) -> None:
+        self._pending.discard(name)
+        conv = self.settings.conv
+        wanted = not isinstance(conv, Convolution) and (name != "twin" or self.settings.equivalent)
+        self.figures[name].layout.visible = wanted
 
     def _repaint(self, *events: param.parameterized.Event) -> None:
         # One patch for the whole repaint: the browser then redraws once, not once a source.
@@ -109,18 +140,16 @@ class ConvolutionDemo(pn.viewable.Viewer):
         doc = pn.state.curdoc
         if doc is not None and doc.session_context is not None:
             # The original starts moving on load; the browser says when the page is ready.
-            for figure in (self.figure, self.transposed, self.twin):
+            for figure in self.figures.values():
                 doc.js_on_event("document_ready", figure.start)
+            self._served = True
             if self.write_url and pn.state.location is not None:
                 # Once the page has reported its own address, or that report would undo ours.
                 pn.state.onload(self._write_address)
                 # The address follows the demo on screen, so an invalid setting leaves it alone.
                 self.settings.param.watch(self._write_address, "conv")
         demo = pn.Column(
-            *[pn.pane.Bokeh(figure.layout, sizing_mode="fixed")
-              for figure in (self.figure, self.transposed)],
-            self.twin_note,
-            pn.pane.Bokeh(self.twin.layout, sizing_mode="fixed"),
+            self.panes["direct"], self.slots["transposed"], self.twin_note, self.slots["twin"],
         )  # fmt: skip
         panel = SettingsPanel(self.settings, demo=self, notices=self.notices)
         if self.embed:
