@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
             return fail([f"--step={args.step!r} must be a whole number from 1 to {steps}"])
         args.output.write_text(standalone_html(settings, int(args.step) - 1), encoding="utf-8")
     else:
-        from app.gif import gif_bytes
+        from app.gif import settings_gif
 
         try:
             fps = float(args.fps)
@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
                 [f"--fps={args.fps[:40]!r} must be a number of steps per second, 0.5 to 50"]
             )
         try:
-            data = gif_bytes(settings.conv, fps)
+            data = settings_gif(settings, fps)
         except ValueError as error:
             return fail([str(error)])
         args.output.write_bytes(data)

@@ -8,6 +8,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from app.engine import Convolution
+from app.model import DemoSettings
 from app.views.highlight import highlight_columns
 from app.views.layout import (
     BLUE,
@@ -136,3 +137,15 @@ def gif_bytes(conv: Convolution, steps_per_second: float = 1.0) -> bytes:
         duration=round(1000 / steps_per_second), optimize=False,
     )  # fmt: skip
     return buffer.getvalue()
+
+
+def settings_gif(settings: DemoSettings, steps_per_second: float = 1.0) -> bytes:
+    """The GIF of a demo's settings: the convolution layer, drawn in numbers."""
+    if settings.error:
+        raise ValueError(settings.error)
+    if settings.mode != "convolution":
+        raise ValueError(
+            f"the GIF draws the convolution layer in numbers; for the {settings.mode} layer "
+            "use the HTML export, which plays it"
+        )
+    return gif_bytes(settings.conv, steps_per_second)

@@ -89,6 +89,12 @@ def test_cli_names_every_bad_value_and_writes_nothing(tmp_path):
         "gif", str(tmp_path / "x.gif"), "--height", "32", "--width", "32", "--stride", "1"
     )
     assert result.returncode == 2 and "over the GIF cap of 400 frames" in result.stderr
+    result = run_cli("gif", str(tmp_path / "x.gif"), "--mode", "transposed")
+    assert (
+        result.returncode == 2 and "for the transposed layer use the HTML export" in result.stderr
+    )
+    result = run_cli("export", str(path), "--mode", "image", "--picture", "../../etc/passwd")
+    assert result.returncode == 2 and "picture='../../etc/passwd' is not one of" in result.stderr
     assert list(tmp_path.iterdir()) == []
 
 

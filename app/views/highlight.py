@@ -1,6 +1,6 @@
 """The highlight of one step: blue window, red filter and bias, green cell, joining lines.
 
-The browser computes the same in js/demo.js for every frame; this Python twin draws the first
+The browser computes the same in js/direct.js for every frame; this Python twin draws the first
 frame before any JavaScript runs and every frame of the GIF export.
 """
 

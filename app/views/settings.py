@@ -13,7 +13,7 @@ import param
 from app.engine import Convolution
 from app.explain import size_formulas, unvisited_note
 from app.export import standalone_html
-from app.gif import gif_bytes
+from app.gif import settings_gif
 from app.model import AXES, DemoSettings
 from app.query import parse_value
 from app.transposed import TransposedConvolution
@@ -140,7 +140,7 @@ class SettingsPanel(pn.viewable.Viewer):
         return self._export(lambda: standalone_html(self.settings).encode())
 
     def _gif(self) -> io.BytesIO | None:
-        return self._export(lambda: gif_bytes(self.settings.conv))
+        return self._export(lambda: settings_gif(self.settings))
 
     def _offer_groups(self, event: param.parameterized.Event) -> None:
         self.groups.options = self.settings.divisors()

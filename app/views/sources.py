@@ -34,7 +34,7 @@ def source_data(
     K, Cg, FH, FW = conv.w.shape  # filters, channels per group, kernel rows, kernel columns
     OH, OW = conv.output.shape[1:]
     blocks = (geometry.inputs, geometry.slices.reshape(-1, 2), geometry.biases, geometry.outputs)
-    origins = np.concatenate(blocks)  # (C + K*Cg + 2K, 2): the order js/demo.js indexes
+    origins = np.concatenate(blocks)  # (C + K*Cg + 2K, 2): the order js/direct.js indexes
     cells = cell_columns(conv, geometry)
     outputs = output_columns(shown_output(conv, relu and image_mode), geometry)
     # Values get sources of their own, empty when too small to read: Bokeh measures every
