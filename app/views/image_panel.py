@@ -11,7 +11,7 @@ import param
 from app.model import DemoSettings
 from app.pictures import decode_picture, kernel
 from app.views.upload import PictureUpload
-from app.views.widgets import switch
+from app.views.widgets import Choice, switch
 
 
 def kernel_table(settings: DemoSettings) -> str:
@@ -48,11 +48,11 @@ class ImagePanel(pn.viewable.Viewer):
                    s.param.kernel_width]  # fmt: skip
         table = pn.pane.Markdown(pn.bind(lambda *args: kernel_table(s), *depends), width=300)
         self._layout = pn.Column(
-            pn.widgets.Select.from_param(s.param.picture, width=145),
+            Choice.from_param(s.param.picture, width=145),
             pn.pane.Markdown("Or your own picture (scaled down to 32x32):", margin=(0, 10)),
             self.upload,
             self.message,
-            pn.widgets.Select.from_param(s.param.kernel, width=145),
+            Choice.from_param(s.param.kernel, width=145),
             switch(s, "across_channels"),
             switch(s, "relu"),
             table,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 import io
 from collections.abc import Callable
-from typing import ClassVar
 
 import panel as pn
 import param
@@ -19,7 +18,7 @@ from app.query import parse_value
 from app.transposed import TransposedConvolution
 from app.views.editor import CellEditor
 from app.views.image_panel import ImagePanel
-from app.views.widgets import switch
+from app.views.widgets import Choice, Radio, switch
 
 SIZES = ("height", "width", "depth", "n_filters", "kernel_height", "kernel_width")
 
@@ -29,13 +28,6 @@ def explain(conv: Convolution | TransposedConvolution) -> str:
     lines = [f"`{line}`" for line in size_formulas(conv)]
     note = unvisited_note(conv)
     return "  \n".join(lines) + (f"\n\n{note}" if note else "")
-
-
-class Choice(pn.widgets.Select):
-    """A drop-down handled at once: a choice is one event, so Panel's 50 ms debounce (meant
-    for streams of keystrokes and drags) would only delay the repaint."""
-
-    _priority_changes: ClassVar[list[str]] = ["value"]
 
 
 def choice(settings: DemoSettings, name: str) -> Choice:
@@ -99,11 +91,9 @@ class SettingsPanel(pn.viewable.Viewer):
             downloads,
             self.export_message,
             self.seed,
-            pn.widgets.RadioButtonGroup.from_param(s.param["mode"], label="Layer"),
+            Radio.from_param(s.param["mode"], label="Layer"),
             ImagePanel(s),
-            pn.widgets.RadioButtonGroup.from_param(
-                s.param["values"], label="Values", visible=not_image
-            ),
+            Radio.from_param(s.param["values"], label="Values", visible=not_image),
             pn.GridBox(*[choice(s, name) for name in SIZES[:4]], ncols=2, visible=not_image),
             pn.GridBox(*[choice(s, name) for name in SIZES[4:]], ncols=2),
             pn.GridBox(*[choice(s, axis) for axis in AXES[:3]], ncols=2),
