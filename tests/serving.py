@@ -74,11 +74,9 @@ class Server:
         return self.log.read()
 
     def errors(self) -> list[str]:
-        """Log entries with an error or a traceback, but for Panel's and Tornado's report of
-        a websocket that a leaving browser closed mid-message (a known limit, see #6)."""
+        """Log entries with an error or a traceback."""
         entries = re.split(r"\n(?=\d{4}-\d\d-\d\d \d\d:)", self.output())
-        troubled = [e for e in entries if "Traceback" in e or " ERROR " in e or "ERROR:" in e]
-        return [e for e in troubled if "WebSocketClosedError" not in e]
+        return [e for e in entries if "Traceback" in e or " ERROR " in e or "ERROR:" in e]
 
     def stop(self) -> None:
         if self.process.poll() is None:
