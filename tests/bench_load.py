@@ -26,6 +26,8 @@ from bokeh.util.token import get_session_id
 from playwright.sync_api import sync_playwright
 from serving import CHROMIUM, CHROMIUM_FLAGS, Server
 
+import app.views.upload  # noqa: F401  (and the app's own, made when the module loads)
+
 WORKERS = 8  # clients opening sessions at once
 DEADLINE_S = 1500  # the whole run stops past this, whatever is left
 

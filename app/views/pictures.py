@@ -1,14 +1,54 @@
-"""The image mode's blocks as images: channels in grey, the picture in colour, and outputs that
-fill in step by step (js/direct.js repaints them the same way in the browser)."""
+"""Blocks drawn as images, a pixel a cell: every block when cells are too small to draw one by
+one, and in image mode the channels in grey, the picture in colour, and outputs that fill in
+step by step (js/direct.js repaints them the same way in the browser)."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from app.engine import Convolution
-from app.views.layout import OUTPUT, PADDING, WEIGHT, Geometry, rgba
+from app.views.layout import INPUT, OUTPUT, PADDING, WEIGHT, Geometry
 
 OPAQUE = np.uint32(0xFF000000)
+
+
+def rgba(hex_colour: str) -> np.uint32:
+    """'#RRGGBB' as Bokeh's packed little-endian RGBA pixel."""
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return np.uint32((255 << 24) | (b << 16) | (g << 8) | r)
+
+
+UNVISITED = {INPUT: "#B4B4DC", PADDING: "#B4B4B4"}  # darker, where hatching is too small
+
+
+def block_images(conv: Convolution, geometry: Geometry) -> dict[str, list]:
+    """Every block as one image, a pixel a cell: for cells too small to draw one by one."""
+    C, Hp, Wp = conv.padded.shape  # channels, padded rows, padded columns
+    K, Cg, FH, FW = conv.w.shape  # filters, channels per group, kernel rows, kernel columns
+    OH, OW = conv.output.shape[1:]
+    (ph, pw), (H, W) = conv.padding, conv.x.shape[1:]
+    r, c = np.indices((Hp, Wp))  # each (Hp, Wp)
+    is_pad = (r < ph) | (r >= ph + H) | (c < pw) | (c >= pw + W)
+    channel = np.where(is_pad, rgba(PADDING), rgba(INPUT))  # (Hp, Wp)
+    missed = np.where(is_pad, rgba(UNVISITED[PADDING]), rgba(UNVISITED[INPUT]))
+    channel = np.where(conv.unvisited, missed, channel).astype(np.uint32)
+    images, origins, sizes = [], [], []
+
+    def add(image: np.ndarray, origin: np.ndarray) -> None:
+        images.append(image)
+        origins.append(origin)
+        sizes.append(image.shape[::-1])  # (columns, rows) = (dw, dh)
+
+    for d in range(C):
+        add(channel, geometry.inputs[d])
+    for k in range(K):
+        for s in range(Cg):
+            add(np.full((FH, FW), rgba(WEIGHT), np.uint32), geometry.slices[k, s])
+        add(np.full((1, 1), rgba(WEIGHT), np.uint32), geometry.biases[k])
+        add(np.full((OH, OW), rgba(OUTPUT), np.uint32), geometry.outputs[k])
+    origins, sizes = np.array(origins), np.array(sizes)
+    return {"image": images, "x": origins[:, 0], "y": origins[:, 1],
+            "dw": sizes[:, 0], "dh": sizes[:, 1]}  # fmt: skip
 
 
 def grey(levels: np.ndarray) -> np.ndarray:

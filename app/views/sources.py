@@ -9,13 +9,11 @@ from app.views.highlight import highlight_columns
 from app.views.layout import (
     OUTPUT,
     Geometry,
-    block_images,
     cell_columns,
     output_columns,
-    rgba,
     unvisited_columns,
 )
-from app.views.pictures import levels, picture_images, shown_output
+from app.views.pictures import block_images, levels, picture_images, rgba, shown_output
 
 OFF_PLOT = -1000.0  # where the hover preview waits while no output cell is hovered
 EMPTY_TEXT = {"x": [], "y": [], "text": [], "shown": []}
