@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 
-import numpy as np
 import panel as pn
 import param
 
@@ -15,7 +14,7 @@ from app.views.widgets import Choice, switch
 
 
 def kernel_table(settings: DemoSettings) -> str:
-    """The chosen kernel as a small Markdown table: the numbers the filters hold."""
+    """The chosen kernel as a small HTML table: the numbers the filters hold."""
     weights = kernel(
         settings.kernel, settings.seed, (settings.kernel_height, settings.kernel_width)
     )
@@ -24,12 +23,13 @@ def kernel_table(settings: DemoSettings) -> str:
     def cell(value: float) -> str:
         return fractions.get(float(value), f"{value:g}")
 
-    rows = [" | ".join(cell(v) for v in row) for row in np.asarray(weights)]
-    width = len(rows[0].split(" | "))
-    header = "| " + " | ".join([" "] * width) + " |\n|" + "---:|" * width
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{cell(v)}</td>" for v in row) + "</tr>" for row in weights
+    )
     how = "in one filter 3 deep" if settings.across_channels else "once for each channel"
-    body = "\n".join(f"| {row} |" for row in rows)
-    return f"**{settings.kernel}**, {how}:\n\n{header}\n{body}"
+    style = "border-collapse:collapse;font-family:monospace;text-align:right"
+    table = f'<table style="{style}" class="kernel" border="1" cellpadding="4">{rows}</table>'
+    return f"<b>{html.escape(settings.kernel)}</b>, {how}:<br>{table}"
 
 
 class ImagePanel(pn.viewable.Viewer):
@@ -46,7 +46,7 @@ class ImagePanel(pn.viewable.Viewer):
         self.message = pn.pane.Alert(alert_type="warning", visible=False, name="upload_error")
         depends = [s.param.kernel, s.param.across_channels, s.param.seed, s.param.kernel_height,
                    s.param.kernel_width]  # fmt: skip
-        table = pn.pane.Markdown(pn.bind(lambda *args: kernel_table(s), *depends), width=300)
+        table = pn.pane.HTML(pn.bind(lambda *args: kernel_table(s), *depends), width=300)
         self._layout = pn.Column(
             Choice.from_param(s.param.picture, width=145),
             pn.pane.Markdown("Or your own picture (scaled down to 32x32):", margin=(0, 10)),
