@@ -32,7 +32,7 @@ class DemoFigure(AnimatedFigure):
     SOURCES = (
         *FILLS, *OUTLINES, "origins", "cells", "outputs", "scalars", "links", "preview",
         "unvisited", "cell_text", "output_text", "images", "output_blocks", "labels",
-        "levels",
+        "levels", "weight_blocks", "output_block_fill",
     )  # fmt: skip
     SCRIPT = "direct.js"
 
@@ -62,6 +62,10 @@ class DemoFigure(AnimatedFigure):
         )
         for name, colour in FILLS.items():
             self._cells(name, fill_color=colour, line_color=None)
+        # Where cells are too small to draw one by one, a block of one colour is one rectangle.
+        for name, colour in (("weight_blocks", WEIGHT), ("output_block_fill", OUTPUT)):
+            fig.rect("x", "y", "width", "height", source=s[name], fill_color=colour,
+                     line_color=None)  # fmt: skip
         # One scalar pattern over the few unvisited cells: a per-cell pattern costs a canvas each.
         self._cells("unvisited", fill_alpha=0, line_color=None, hatch_pattern="/",
                     hatch_color="#888888", hatch_scale=6)  # fmt: skip

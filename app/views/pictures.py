@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from app.engine import Convolution
-from app.views.layout import INPUT, OUTPUT, PADDING, WEIGHT, Geometry
+from app.views.layout import INPUT, OUTPUT, PADDING, Geometry
 
 OPAQUE = np.uint32(0xFF000000)
 
@@ -22,10 +22,9 @@ UNVISITED = {INPUT: "#B4B4DC", PADDING: "#B4B4B4"}  # darker, where hatching is 
 
 
 def block_images(conv: Convolution, geometry: Geometry) -> dict[str, list]:
-    """Every block as one image, a pixel a cell: for cells too small to draw one by one."""
+    """Every input channel as one image, a pixel a cell: for cells too small to draw one by
+    one. (Filters and outputs are one colour a block: plain_blocks draws them.)"""
     C, Hp, Wp = conv.padded.shape  # channels, padded rows, padded columns
-    K, Cg, FH, FW = conv.w.shape  # filters, channels per group, kernel rows, kernel columns
-    OH, OW = conv.output.shape[1:]
     (ph, pw), (H, W) = conv.padding, conv.x.shape[1:]
     r, c = np.indices((Hp, Wp))  # each (Hp, Wp)
     is_pad = (r < ph) | (r >= ph + H) | (c < pw) | (c >= pw + W)
@@ -41,14 +40,26 @@ def block_images(conv: Convolution, geometry: Geometry) -> dict[str, list]:
 
     for d in range(C):
         add(channel, geometry.inputs[d])
-    for k in range(K):
-        for s in range(Cg):
-            add(np.full((FH, FW), rgba(WEIGHT), np.uint32), geometry.slices[k, s])
-        add(np.full((1, 1), rgba(WEIGHT), np.uint32), geometry.biases[k])
-        add(np.full((OH, OW), rgba(OUTPUT), np.uint32), geometry.outputs[k])
     origins, sizes = np.array(origins), np.array(sizes)
     return {"image": images, "x": origins[:, 0], "y": origins[:, 1],
             "dw": sizes[:, 0], "dh": sizes[:, 1]}  # fmt: skip
+
+
+def plain_blocks(conv: Convolution, geometry: Geometry) -> dict[str, dict]:
+    """Filter slices and biases, and output blocks, as one rectangle each (centre and size):
+    a canvas draws hundreds of rectangles faster than it makes hundreds of images."""
+    K, Cg, FH, FW = conv.w.shape  # filters, channels per group, kernel rows, kernel columns
+    OH, OW = conv.output.shape[1:]
+    corners = np.concatenate([geometry.slices.reshape(-1, 2), geometry.biases])  # (K*Cg + K, 2)
+    sizes = np.array([(FW, FH)] * (K * Cg) + [(1, 1)] * K, dtype=float)  # (K*Cg + K, 2)
+
+    def rectangles(corners: np.ndarray, sizes: np.ndarray) -> dict:
+        centres = corners + sizes / 2
+        return {"x": centres[:, 0], "y": centres[:, 1], "width": sizes[:, 0],
+                "height": sizes[:, 1]}  # fmt: skip
+
+    outputs = rectangles(geometry.outputs, np.tile([float(OW), float(OH)], (K, 1)))
+    return {"weights": rectangles(corners, sizes), "outputs": outputs}
 
 
 def grey(levels: np.ndarray) -> np.ndarray:
@@ -92,7 +103,7 @@ def output_pixels(levels: np.ndarray, n: int, K: int, rgb: bool) -> tuple[list, 
 def picture_images(conv: Convolution, geometry: Geometry, step: int, relu: bool) -> dict:
     """Every image of the image mode, and where the output ones start (for the browser)."""
     C, Hp, Wp = conv.padded.shape  # channels, padded rows, padded columns
-    K, Cg, FH, FW = conv.w.shape  # filters, channels per group, kernel rows, kernel columns
+    K, Cg = conv.w.shape[:2]  # filters, channels per group
     OH, OW = conv.output.shape[1:]
     (ph, pw), (H, W) = conv.padding, conv.x.shape[1:]
     r, c = np.indices((Hp, Wp))  # each (Hp, Wp)
@@ -106,13 +117,6 @@ def picture_images(conv: Convolution, geometry: Geometry, step: int, relu: bool)
     picture = x[:, ph : ph + H, pw : pw + W]
     images.append(colour(*picture) if C == 3 else grey(picture[0]))
     origins.append(geometry.pictures[0])
-    if not geometry.legible:  # small weight cells are drawn as images too
-        for k in range(K):
-            for s in range(Cg):
-                images.append(np.full((FH, FW), rgba(WEIGHT), np.uint32))
-                origins.append(geometry.slices[k, s])
-            images.append(np.full((1, 1), rgba(WEIGHT), np.uint32))
-            origins.append(geometry.biases[k])
     first_output = len(images)
     blocks, picture = output_pixels(levels(conv, relu), step, K, rgb)
     images += [block.reshape(OH, OW) for block in blocks] + [picture.reshape(OH, OW)]

@@ -13,12 +13,20 @@ from app.views.layout import (
     output_columns,
     unvisited_columns,
 )
-from app.views.pictures import block_images, levels, picture_images, rgba, shown_output
+from app.views.pictures import (
+    block_images,
+    levels,
+    picture_images,
+    plain_blocks,
+    rgba,
+    shown_output,
+)
 
 OFF_PLOT = -1000.0  # where the hover preview waits while no output cell is hovered
 EMPTY_TEXT = {"x": [], "y": [], "text": [], "shown": []}
 EMPTY_IMAGES = {"image": [], "x": [], "y": [], "dw": [], "dh": []}
 EMPTY_CELLS = {"x": [], "y": []}
+EMPTY_BLOCKS = {"x": [], "y": [], "width": [], "height": []}
 
 
 def source_data(
@@ -76,10 +84,14 @@ def source_data(
         data["images"], data["levels"] = pictures["images"], {"value": levels(conv, relu)}
         extra = {"picture": 1, "relu": int(relu), "rgb": int(pictures["rgb"]),
                  "first_output": pictures["first_output"], "blank": int(rgba(OUTPUT))}  # fmt: skip
+    data["weight_blocks"] = data["output_block_fill"] = EMPTY_BLOCKS
     if not geometry.legible:
         data.update(dict.fromkeys((*fills, "output_fill", "unvisited"), EMPTY_CELLS))
+        blocks = plain_blocks(conv, geometry)
+        data["weight_blocks"] = blocks["weights"]
         if not image_mode:
             data["images"] = block_images(conv, geometry)
+            data["output_block_fill"] = blocks["outputs"]
     for name, columns in highlight_columns(conv, geometry, step).items():
         data[name] = {key: np.asarray(value, dtype=float) for key, value in columns.items()}
     sizes = dict(
