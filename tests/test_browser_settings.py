@@ -39,14 +39,14 @@ def test_stride_and_padding_widgets_reshape_the_output_and_the_formula(server, p
         "() => Bokeh.documents[0].get_model_by_name('conv_meta').data.OH[0] === 5"
     )
     assert (meta(page, "OH"), meta(page, "OW"), meta(page, "N")) == (5, 5, 50)
-    assert page.page.get_by_text("OH = floor((5 + 2*1 - 1*(3-1) - 1)/1) + 1 = 5").is_visible()
+    page.page.get_by_text("OH = floor((5 + 2*1 - 1*(3-1) - 1)/1) + 1 = 5").wait_for()
     page.page.get_by_role("combobox", name="Padding (rows)").select_option("0")
     page.page.wait_for_function(
         "() => Bokeh.documents[0].get_model_by_name('conv_meta').data.OH[0] === 3"
     )
-    assert page.page.get_by_text("OW = floor((5 + 2*0 - 1*(3-1) - 1)/1) + 1 = 3").is_visible()
+    page.page.get_by_text("OW = floor((5 + 2*0 - 1*(3-1) - 1)/1) + 1 = 3").wait_for()
     assert meta(page, "Hp") == 5
-    assert "stride=1" in page.page.url and "padding=0" in page.page.url
+    page.page.wait_for_url(re.compile(r"stride=1&.*padding=0"))
     assert page.errors == []
 
 

@@ -12,6 +12,7 @@ from app.model import SEED_MAX, DemoSettings
 from app.query import parse_settings, parse_switch, settings_query
 from app.transposed import TransposedConvolution
 from app.views.animated import AnimatedFigure
+from app.views.deferred import Deferred
 from app.views.figure import DemoFigure
 from app.views.settings import SettingsPanel
 from app.views.transposed import TransposedFigure
@@ -147,7 +148,7 @@ class ConvolutionDemo(pn.viewable.Viewer):
                 # Once the page has reported its own address, or that report would undo ours.
                 pn.state.onload(self._write_address)
                 # The address follows the demo on screen, so an invalid setting leaves it alone.
-                self.settings.param.watch(self._write_address, "conv")
+                self.settings.param.watch(Deferred(self._write_address), "conv")
         demo = pn.Column(
             self.panes["direct"], self.slots["transposed"], self.twin_note, self.slots["twin"],
         )  # fmt: skip

@@ -189,9 +189,11 @@ def place(picture: Convolution | Blocks) -> Geometry:
     return best
 
 
-def cell_columns(conv: Convolution, geometry: Geometry) -> dict[str, list | np.ndarray]:
-    """Input (with padding), filter and bias cells: centre, text, value, and kind (0 input,
-    1 zero padding, 2 weight or bias)."""
+def cell_columns(
+    conv: Convolution, geometry: Geometry, text: bool = True
+) -> dict[str, list | np.ndarray]:
+    """Input (with padding), filter and bias cells: centre, text (empty unless `text`),
+    value, and kind (0 input, 1 zero padding, 2 weight or bias)."""
     C, Hp, Wp = conv.padded.shape  # channels, padded rows, padded columns
     K, Cg, FH, FW = conv.w.shape  # filters, channels per group, kernel rows, kernel columns
     (ph, pw), (H, W) = conv.padding, conv.x.shape[1:]
@@ -208,7 +210,11 @@ def cell_columns(conv: Convolution, geometry: Geometry) -> dict[str, list | np.n
         "x": np.concatenate([input_x, filter_x, geometry.biases[:, 0] + 0.5]),
         "y": np.concatenate([input_y, filter_y, geometry.biases[:, 1] + 0.5]),
         "value": np.concatenate([conv.padded.ravel(), conv.w.ravel(), conv.b]).astype(float),
-        "text": format_values(conv.padded) + format_values(conv.w) + format_values(conv.b),
+        "text": (
+            format_values(conv.padded) + format_values(conv.w) + format_values(conv.b)
+            if text
+            else []
+        ),
         "kind": kind,
     }
 
@@ -223,16 +229,19 @@ def unvisited_columns(conv: Convolution, geometry: Geometry) -> dict[str, np.nda
     }
 
 
-def output_columns(output: np.ndarray, geometry: Geometry) -> dict[str, list | np.ndarray]:
-    """Output cells (K, OH, OW) in step order (filter, row, column), with their values' text."""
+def output_columns(
+    output: np.ndarray, geometry: Geometry, text: bool = True
+) -> dict[str, list | np.ndarray]:
+    """Output cells (K, OH, OW) in step order (filter, row, column), with their values' text
+    unless `text` is off (formatting tens of thousands of numbers nobody can read costs)."""
     K, OH, OW = output.shape  # filters, output rows, output columns
     k, r, c = np.indices((K, OH, OW)).reshape(3, -1)  # each (K*OH*OW,)
-    text = format_values(output)
+    values = format_values(output) if text else []
     return {
         "x": geometry.outputs[k, 0] + c + 0.5,
         "y": geometry.outputs[k, 1] + r + 0.5,
-        "text": text,
-        "shown": list(text),
+        "text": values,
+        "shown": list(values),
     }
 
 

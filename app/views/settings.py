@@ -16,6 +16,7 @@ from app.gif import settings_gif
 from app.model import AXES, DemoSettings
 from app.query import parse_value
 from app.transposed import TransposedConvolution
+from app.views.deferred import Deferred
 from app.views.editor import CellEditor
 from app.views.image_panel import ImagePanel
 from app.views.widgets import Choice, Radio, switch
@@ -61,7 +62,9 @@ class SettingsPanel(pn.viewable.Viewer):
             alert_type="warning", visible=bool(self.notices), name="address_notices",
         )  # fmt: skip
         self.messages = pn.Column(self.notice, self.message, width=320, margin=(0, 5))
-        self.explanation = pn.pane.Markdown(s.param.conv.rx().rx.pipe(explain), width=300)
+        self.explanation = pn.pane.Markdown(explain(s.conv), width=300)
+        update = Deferred(lambda: setattr(self.explanation, "object", explain(s.conv)))
+        s.param.watch(update, "conv")
         self.groups = Choice(label="Groups", options=s.divisors(), value=s.groups, width=145)
         self.groups.link(s, value="groups")
         s.param.watch(self._offer_groups, ["depth", "n_filters"])

@@ -41,8 +41,8 @@ def source_data(
     OH, OW = conv.output.shape[1:]
     blocks = (geometry.inputs, geometry.slices.reshape(-1, 2), geometry.biases, geometry.outputs)
     origins = np.concatenate(blocks)  # (C + K*Cg + 2K, 2): the order js/direct.js indexes
-    cells = cell_columns(conv, geometry)
-    outputs = output_columns(shown_output(conv, relu and image_mode), geometry)
+    cells = cell_columns(conv, geometry, text=geometry.legible)
+    outputs = output_columns(shown_output(conv, relu and image_mode), geometry, geometry.legible)
     # Values get sources of their own, empty when too small to read: Bokeh measures every
     # string of a text glyph, shown or not, and at the caps that alone takes seconds.
     cell_text, output_text = dict(EMPTY_TEXT), dict(EMPTY_TEXT)
