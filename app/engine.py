@@ -66,6 +66,15 @@ def _matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.matmul(a, b)
 
 
+def step_index(n: int, count: int) -> int:
+    """n as an index into `count` steps (negative counts from the end, as for a sequence)."""
+    if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)):
+        raise TypeError(f"step index must be an int, got {n!r}")
+    if not -count <= n < count:
+        raise ValueError(f"step n={n} is out of range: there are {count} steps (0..{count - 1})")
+    return int(n) % count
+
+
 @dataclass(frozen=True, slots=True)
 class Step:
     """One window position: what CS231n's demo highlights and the sum it fills in."""
@@ -212,13 +221,7 @@ class Convolution:
         return range(group * Cg, (group + 1) * Cg)
 
     def __getitem__(self, n: int) -> Step:
-        if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)):
-            raise TypeError(f"step index must be an int, got {n!r}")
-        if not -len(self) <= n < len(self):
-            raise ValueError(
-                f"step n={n} is out of range: there are {len(self)} steps (0..{len(self) - 1})"
-            )
-        n = int(n) % len(self)
+        n = step_index(n, len(self))
         K, OH, OW = self.output.shape  # filters, output rows, output columns
         k, i, j = np.unravel_index(n, (K, OH, OW))
         FH, FW = self.w.shape[2:]

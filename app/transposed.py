@@ -23,6 +23,7 @@ from app.engine import (
     _matmul,
     _numeric,
     _pair,
+    step_index,
 )
 
 
@@ -140,17 +141,8 @@ class TransposedConvolution:
         group = k // Kg
         return range(group * Cg, (group + 1) * Cg)
 
-    def _index(self, n: int) -> int:
-        if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)):
-            raise TypeError(f"step index must be an int, got {n!r}")
-        if not -len(self) <= n < len(self):
-            raise ValueError(
-                f"step n={n} is out of range: there are {len(self)} steps (0..{len(self) - 1})"
-            )
-        return int(n) % len(self)
-
     def __getitem__(self, n: int) -> TransposedStep:
-        n = self._index(n)
+        n = step_index(n, len(self))
         K, FH, FW, H, W = self.patches.shape
         k, i, j = (int(v) for v in np.unravel_index(n, (K, H, W)))
         (sh, sw), (dh, dw) = self.stride, self.dilation
@@ -173,7 +165,7 @@ class TransposedConvolution:
 
     def running(self, n: int) -> np.ndarray:
         """Filter k's canvas once step n has added its window: bias plus steps k..n, (Hc, Wc)."""
-        n = self._index(n)
+        n = step_index(n, len(self))
         H, W = self.x.shape[1:]  # input rows, columns
         k, done = divmod(n, H * W)
         reached = (np.arange(H * W) <= done).reshape(H, W)  # (H, W): steps already taken

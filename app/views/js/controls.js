@@ -1,6 +1,7 @@
 // The controls every animated demo shares, run in the browser. Every CustomJS of a demo is
-// this text, then its layer's own file (direct.js or transposed.js, which define render(n)),
-// then one line that calls an action.
+// this text, then its layer's own file (direct.js or transposed.js, which define locate,
+// place_highlights, fill_outputs and readout_html for render), then one line that calls an
+// action.
 //
 // Args common to all: meta (one row of sizes, empty until the demo has a layer to show),
 // readout, slider, speed, toggle, finished, demo (the demo's layout, hidden while another
@@ -31,6 +32,17 @@ function fmt(value, integer) {
 
 function escape(text) {
   return String(text).replace(/[&<>"]/g, (ch) => `&#${ch.charCodeAt(0)};`)
+}
+
+function render(n) {
+  const m = sizes()
+  n = ((Math.round(n) % m.N) + m.N) % m.N
+  state.n = n
+  const at = locate(m, n)
+  place_highlights(m, at)
+  fill_outputs(m, n, at)
+  readout.setv({text: readout_html(m, n, at)}, {sync: false})
+  if (slider.value !== n + 1) slider.setv({value: n + 1}, {sync: false})
 }
 
 function remember_step() {

@@ -108,7 +108,7 @@ function paint_pictures(m, n) {
   images.change.emit()
 }
 
-function fill_outputs(m, n) {
+function fill_outputs(m, n, at) {
   paint_pictures(m, n)
   const all = finished.active.length > 0
   const shown = output_text.data.shown, text = output_text.data.text
@@ -153,15 +153,4 @@ function readout_html(m, n, at) {
     html += `<div class="sum">ReLU: max(0, ${escape(o)}) = <b class="relu">${escape(kept)}</b></div>`
   }
   return html
-}
-
-function render(n) {
-  const m = sizes()
-  n = ((Math.round(n) % m.N) + m.N) % m.N
-  state.n = n
-  const at = locate(m, n)
-  place_highlights(m, at)
-  fill_outputs(m, n)
-  readout.setv({text: readout_html(m, n, at)}, {sync: false})
-  if (slider.value !== n + 1) slider.setv({value: n + 1}, {sync: false})
 }

@@ -138,14 +138,3 @@ function readout_html(m, n, at) {
   html += `</div><div class="note">every output cell starts at its filter's bias</div>`
   return html
 }
-
-function render(n) {
-  const m = sizes()
-  n = ((Math.round(n) % m.N) + m.N) % m.N
-  state.n = n
-  const at = locate(m, n)
-  place_highlights(m, at)
-  fill_outputs(m, n, at)
-  readout.setv({text: readout_html(m, n, at)}, {sync: false})
-  if (slider.value !== n + 1) slider.setv({value: n + 1}, {sync: false})
-}
