@@ -31,7 +31,7 @@ class DemoFigure(AnimatedFigure):
 
     SOURCES = (
         *FILLS, *OUTLINES, "origins", "cells", "outputs", "scalars", "links", "preview",
-        "unvisited", "cell_text", "output_text", "images", "output_blocks", "labels",
+        "unvisited", "cell_text", "output_text", "images", "output_blocks",
         "levels", "weight_blocks", "output_block_fill",
     )  # fmt: skip
     SCRIPT = "direct.js"
@@ -82,8 +82,6 @@ class DemoFigure(AnimatedFigure):
             fig.text("x", "y", text=column, source=s[name], text_font=value("monospace"), **style)
             for name, column in (("cell_text", "text"), ("output_text", "shown"))
         ]
-        fig.text("x", "y", text="text", source=s["labels"], text_font_size="13px",
-                 text_font=value("monospace"), text_baseline="alphabetic")  # fmt: skip
         fig.segment("x0", "y0", "x1", "y1", source=s["links"], line_color="black", line_width=1)
         for name, (colour, width) in OUTLINES.items():
             self._cells(name, fill_alpha=0, line_color=colour, line_width=width)
@@ -117,7 +115,7 @@ class DemoFigure(AnimatedFigure):
         data = source_data(conv, geometry, step, self.write_url, relu=relu)
         meta = data.pop("meta")
         for name, columns in data.items():
-            self.sources[name].data = columns
+            self.send(name, columns)
         self.resize(geometry)
         for renderer in self.values:
             renderer.visible = geometry.legible

@@ -150,7 +150,6 @@ class TransposedFigure(AnimatedFigure):
 
     SOURCES = (
         *FILLS, *OUTLINES, "origins", "cells", "outputs", "links", "cell_text", "output_text",
-        "labels",
     )  # fmt: skip
     SCRIPT = "transposed.js"
 
@@ -169,8 +168,6 @@ class TransposedFigure(AnimatedFigure):
             fig.text("x", "y", text="text", source=s[name], name=f"tconv_{name}_glyph", **style)
             for name in ("cell_text", "output_text")
         ]
-        fig.text("x", "y", text="text", source=s["labels"], text_font_size="13px",
-                 text_font=value("monospace"), text_baseline="alphabetic")  # fmt: skip
         fig.segment("x0", "y0", "x1", "y1", source=s["links"], line_color="black", line_width=1)
         for name, (colour, width) in OUTLINES.items():
             fig.rect("x", "y", CELL, CELL, source=s[name], fill_alpha=0, line_color=colour,
@@ -183,7 +180,7 @@ class TransposedFigure(AnimatedFigure):
         data = transposed_data(tconv, geometry, step)
         meta = data.pop("meta")
         for name, columns in data.items():
-            self.sources[name].data = columns
+            self.send(name, columns)
         self.resize(geometry)
         for renderer in self.values:
             renderer.glyph.text_font_size = f"{min(13, round(geometry.cell_px * 0.5))}px"
