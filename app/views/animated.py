@@ -26,6 +26,9 @@ from app.views.layout import Geometry
 SCRIPTS = files("app.views") / "js"
 CONTROLS = (SCRIPTS / "controls.js").read_text()
 READOUT_CSS = (files("app.views") / "readout.css").read_text()
+# A demo wider than the window scrolls; by default a layout is squeezed to 100% of it, which
+# makes cells narrower than tall and runs the headings into each other.
+NO_SQUEEZE = {"max-width": "none", "flex-shrink": "0"}
 
 
 def same_columns(old: dict, new: dict) -> bool:
@@ -63,7 +66,10 @@ class AnimatedFigure:
         names = ("meta", "edit", "labels", *self.SOURCES)
         self.sources = {name: ColumnDataSource(name=f"{prefix}_{name}") for name in names}
         self.sources["edit"].data = {"cell": [""]}
-        self.figure = figure(tools="", toolbar_location=None, name=f"{prefix}_figure", min_border=4)
+        self.figure = figure(
+            tools="", toolbar_location=None, name=f"{prefix}_figure", min_border=4,
+            styles=NO_SQUEEZE,
+        )  # fmt: skip
         self.figure.x_range, self.figure.y_range = Range1d(0, 1), Range1d(1, 0)  # y downwards
         self.figure.axis.visible = self.figure.grid.visible = False
         self.figure.outline_line_color = None
@@ -92,7 +98,7 @@ class AnimatedFigure:
             self.toggle, row(self.back, self.forward), self.slider, self.speed, self.finished,
             self.readout, width=340,
         )  # fmt: skip
-        self.layout = row(self.figure, controls, name=f"{prefix}_demo")
+        self.layout = row(self.figure, controls, name=f"{prefix}_demo", styles=NO_SQUEEZE)
         self._connect()
 
     def _draw(self) -> None:

@@ -11,7 +11,7 @@ from app.engine import Convolution
 from app.model import SEED_MAX, DemoSettings
 from app.query import parse_settings, parse_switch, settings_query
 from app.transposed import TransposedConvolution
-from app.views.animated import AnimatedFigure
+from app.views.animated import NO_SQUEEZE, AnimatedFigure
 from app.views.deferred import Deferred
 from app.views.figure import DemoFigure
 from app.views.settings import SettingsPanel
@@ -151,6 +151,7 @@ class ConvolutionDemo(pn.viewable.Viewer):
                 self.settings.param.watch(Deferred(self._write_address), "conv")
         demo = pn.Column(
             self.panes["direct"], self.slots["transposed"], self.twin_note, self.slots["twin"],
+            styles=NO_SQUEEZE,
         )  # fmt: skip
         panel = SettingsPanel(self.settings, demo=self, notices=self.notices)
         if self.embed:

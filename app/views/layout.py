@@ -19,6 +19,7 @@ MAX_HEIGHT_PX = 660  # fits a 700 px iframe with the figure's own margins
 MAX_WIDTH_PX = 760  # with the settings and the readout, fits a 1440 px wide screen
 MIN_CELL_PX, MAX_CELL_PX = 3, 26  # the original draws 26 px cells
 LEGIBLE_CELL_PX = 14  # below this, values hide and only colours remain
+MAX_LABELLED_SLICES = 4  # filters deeper than this label their stack of slices once
 
 
 def format_values(values: np.ndarray) -> list[str]:
@@ -57,18 +58,22 @@ class _Columns:
         self.max_height, self.label_h, self.cell_px = max_height, label_h, cell_px
         self.labels: dict[str, list] = {"x": [], "y": [], "text": []}
         self.bottom = 0.0
+        self.reach = x  # the right end of the widest label, in whichever column it sits
 
     def heading(self, text: str) -> None:
         self._label(text)
         self.y += self.label_h
 
-    def block(self, label: str, rows: int, cols: int) -> tuple[float, float]:
-        """Places a label and a rows x cols grid under it; returns the grid's top-left."""
-        if self.y > 0 and self.y + self.label_h + rows > self.max_height:
+    def block(self, label: str | None, rows: int, cols: int) -> tuple[float, float]:
+        """Places a label (if any) and a rows x cols grid under it; returns the grid's
+        top-left."""
+        label_h = self.label_h if label is not None else 0.0
+        if self.y > 0 and self.y + label_h + rows > self.max_height:
             self.x, self.y, self.col_width = self.x + self.col_width + GAP, 0.0, 0.0
-        self._label(label)
-        origin = (self.x, self.y + self.label_h)
-        self.y += self.label_h + rows + GAP
+        if label is not None:
+            self._label(label)
+        origin = (self.x, self.y + label_h)
+        self.y += label_h + rows + GAP
         self.col_width = max(self.col_width, cols)
         self.bottom = max(self.bottom, self.y)
         return origin
@@ -78,10 +83,11 @@ class _Columns:
         self.labels["y"].append(self.y + self.label_h * 0.85)
         self.labels["text"].append(text)
         self.col_width = max(self.col_width, len(text) * CHAR_PX / self.cell_px)
+        self.reach = max(self.reach, self.x + len(text) * CHAR_PX / self.cell_px)
 
     def right(self) -> float:
         # At least a word's space between columns, however small the cells.
-        return self.x + self.col_width + max(2 * GAP, 14 / self.cell_px)
+        return max(self.x + self.col_width, self.reach) + max(2 * GAP, 14 / self.cell_px)
 
 
 @dataclass(frozen=True)
@@ -146,8 +152,12 @@ def _place(blocks: Blocks, cell_px: int) -> Geometry:
         stack = _Columns(x, max_height, label_h, cell_px)
         stack.heading(f"Filter W{k} ({FH}x{FW}x{Cg})")
         for c, d in enumerate(blocks.reads[k]):
-            source = f" of x[:,:,{d}]" if grouped else ""
-            slices[k, c] = stack.block(f"w{k}[:,:,{c}]{source}", FH, FW)
+            label = f"w{k}[:,:,{c}]" + (f" of x[:,:,{d}]" if grouped else "")
+            if Cg > MAX_LABELLED_SLICES:  # one label for the stack: labels cost room and time
+                reads = blocks.reads[k]
+                source = f" of x[:,:,{reads[0]}..{reads[-1]}]" if grouped else ""
+                label = f"w{k}[:,:,0..{Cg - 1}]{source}" if c == 0 else None
+            slices[k, c] = stack.block(label, FH, FW)
         biases[k] = stack.block(f"b{k} (bias)", 1, 1)
         merge(stack)
         bottom, x = max(bottom, stack.bottom), stack.right()
