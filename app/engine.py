@@ -52,6 +52,16 @@ def _numeric(name: str, array: object, ndim: int, shape_doc: str) -> np.ndarray:
     return array.astype(np.result_type(array.dtype, np.float32), copy=False)
 
 
+def _bias(b: object, K: int) -> np.ndarray:
+    """b as K biases, zeros when there is none: (K,)."""
+    if b is None:
+        return np.zeros(K, dtype=np.int64)
+    b = _numeric("b", b, 1, "(K,)")
+    if b.shape != (K,):
+        raise ValueError(f"b must have shape (K,) = ({K},), got {b.shape}")
+    return b
+
+
 def _matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """a @ b, exact for integers: through float64 BLAS when no sum can pass 2**53 (NumPy's
     own integer matmul has no BLAS and is a hundred times slower), else in int64."""
@@ -151,11 +161,7 @@ class Convolution:
         ):
             if count > MAX_WINDOW_READS:
                 raise ValueError(f"{what} = {count}, over the cap {MAX_WINDOW_READS}")
-        if b is None:
-            b = np.zeros(K, dtype=np.int64)
-        b = _numeric("b", b, 1, "(K,)")
-        if b.shape != (K,):
-            raise ValueError(f"b must have shape (K,) = ({K},), got {b.shape}")
+        b = _bias(b, K)
 
         self.x, self.w, self.b = x, w, b
         self.padded = np.zeros((C, Hp, Wp), dtype=x.dtype)  # (C, Hp, Wp)

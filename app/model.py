@@ -8,7 +8,7 @@ import param
 from app.cells import parse_cell
 from app.engine import Convolution
 from app.pictures import KERNELS, PICTURES, image_weights, kernel, picture
-from app.transposed import TransposedConvolution
+from app.transposed import TransposedConvolution, swap_in_out
 
 SEED_MAX = 2**31 - 1
 AXES = ("stride", "padding", "dilation", "output_padding")
@@ -156,10 +156,8 @@ class DemoSettings(param.Parameterized):
             return Convolution(x, w, None, **axes, groups=groups)
         if self.mode == "convolution":
             return Convolution(x, w, b, **axes, groups=self.groups)
-        C, (K, Cg, FH, FW) = x.shape[0], w.shape  # channels; filters, channels each, kernel
-        G = self.groups
         # The same slices as the direct layer, stored as conv_transpose2d wants: (C, K/G, FH, FW)
-        w = w.reshape(G, K // G, Cg, FH, FW).transpose(0, 2, 1, 3, 4).reshape(C, K // G, FH, FW)
+        w = swap_in_out(w, self.groups)
         tconv = TransposedConvolution(
             x, w, b, **axes, output_padding=output_padding, groups=self.groups
         )

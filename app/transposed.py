@@ -20,6 +20,7 @@ from app.engine import (
     MAX_WINDOW_READS,
     Convolution,
     Pair,
+    _bias,
     _matmul,
     _numeric,
     _pair,
@@ -97,11 +98,7 @@ class TransposedConvolution:
         ):
             if count > cap:
                 raise ValueError(f"{what} = {count}, over the cap {cap}")
-        if b is None:
-            b = np.zeros(K, dtype=np.int64)
-        b = _numeric("b", b, 1, "(K,)")
-        if b.shape != (K,):
-            raise ValueError(f"b must have shape (K,) = ({K},), got {b.shape}")
+        b = _bias(b, K)
         self.x, self.w, self.b = x, w, b
         Cg = C // groups
         inputs = x.reshape(groups, Cg, H * W)  # (G, Cg, H*W)
@@ -178,13 +175,12 @@ class TransposedConvolution:
         dilation*(kernel-1) - padding zeros around (output padding more at the bottom and right),
         each filter flipped and its in and out channels swapped, stride 1."""
         C, H, W = self.x.shape  # channels, rows, columns
-        _, Kg, FH, FW = self.w.shape
+        FH, FW = self.w.shape[2:]  # kernel rows, kernel columns
         (sh, sw), (dh, dw), G = self.stride, self.dilation, self.groups
         spread = np.zeros((C, (H - 1) * sh + 1, (W - 1) * sw + 1), dtype=self.x.dtype)
         spread[:, ::sh, ::sw] = self.x  # (C, (H-1)*sh+1, (W-1)*sw+1)
         around = dh * (FH - 1) - self.padding[0], dw * (FW - 1) - self.padding[1]
-        weights = self.w.reshape(G, C // G, Kg, FH, FW).transpose(0, 2, 1, 3, 4)
-        weights = weights.reshape(G * Kg, C // G, FH, FW)[:, :, ::-1, ::-1]  # (K, Cg, FH, FW)
+        weights = swap_in_out(self.w, G)[:, :, ::-1, ::-1]  # (K, Cg, FH, FW)
         options = {"stride": 1, "dilation": self.dilation, "groups": G}
         if min(around) >= 0 and self.output_padding == (0, 0):
             # Symmetric zeros are padding in the direct demo's own sense: shown grey.
@@ -192,6 +188,15 @@ class TransposedConvolution:
         for axis, (low, extra) in enumerate(zip(around, self.output_padding, strict=True)):
             spread = _pad_or_crop(spread, axis + 1, low, low + extra)
         return Convolution(spread, weights.copy(), self.b, padding=0, **options)
+
+
+def swap_in_out(w: np.ndarray, groups: int) -> np.ndarray:
+    """Weights with in and out channels swapped group by group: conv_transpose2d's
+    (C, K // groups, FH, FW) as conv2d's (K, C // groups, FH, FW), and back (it is its own
+    inverse)."""
+    A, B, FH, FW = w.shape  # channels stored first, channels stored second, kernel rows, cols
+    per_group = w.reshape(groups, A // groups, B, FH, FW).transpose(0, 2, 1, 3, 4)
+    return per_group.reshape(groups * B, A // groups, FH, FW)
 
 
 def _pad_or_crop(array: np.ndarray, axis: int, low: int, high: int) -> np.ndarray:

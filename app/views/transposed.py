@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 from bokeh.core.properties import value
 
-from app.transposed import TransposedConvolution
+from app.transposed import TransposedConvolution, swap_in_out
 from app.views.animated import AnimatedFigure
 from app.views.layout import (
     BLUE,
@@ -29,11 +29,7 @@ OUTLINES = {"window_box": (BLUE, 3), "kernel": (RED, 2), "cursor": (GREEN, 2)}
 
 def slices_of(tconv: TransposedConvolution) -> np.ndarray:
     """The weights as the picture shows them, filter by filter: (K, Cg, FH, FW)."""
-    C, Kg, FH, FW = tconv.w.shape  # input channels, filters per group, kernel rows, columns
-    G = tconv.groups
-    # w[c, kg] is filter g*Kg + kg's slice for channel c of group g.
-    per_group = tconv.w.reshape(G, C // G, Kg, FH, FW).transpose(0, 2, 1, 3, 4)
-    return per_group.reshape(G * Kg, C // G, FH, FW)
+    return swap_in_out(tconv.w, tconv.groups)
 
 
 def transposed_blocks(tconv: TransposedConvolution) -> Blocks:
