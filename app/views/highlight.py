@@ -1,7 +1,7 @@
 """The highlight of one step: blue window, red filter and bias, green cell, joining lines.
 
-The browser computes the same in js/direct.js for every frame; this Python twin draws the first
-frame before any JavaScript runs and every frame of the GIF export.
+The browser computes the same in js/direct.js and js/transposed.js for every frame; these
+Python twins draw the first frame before any JavaScript runs, and every frame of the GIF.
 """
 
 from __future__ import annotations
@@ -9,32 +9,50 @@ from __future__ import annotations
 import numpy as np
 
 from app.engine import Convolution
-from app.views.layout import Geometry
+from app.views.layout import Geometry, cell_centres
+
+
+def window_cells(corners: np.ndarray, rows: tuple[int, ...], cols: tuple[int, ...]) -> dict:
+    """Centres of the cells at (rows x cols) of every block whose top-left is in `corners`."""
+    r, c = np.meshgrid(rows, cols, indexing="ij")  # (len(rows), len(cols)) each
+    return {
+        "x": (corners[:, :1] + c.ravel() + 0.5).ravel(),
+        "y": (corners[:, 1:] + r.ravel() + 0.5).ravel(),
+    }
+
+
+def filter_cells(geometry: Geometry, k: int, FH: int, FW: int) -> dict:
+    """Centres of filter k's slices, then its bias: what the red outline marks."""
+    x, y = cell_centres(geometry.slices[k], (len(geometry.slices[k]), FH, FW))
+    bx, by = geometry.biases[k] + 0.5
+    return {"x": np.append(x, bx), "y": np.append(y, by)}
+
+
+def link_columns(
+    geometry: Geometry, k: int, channels: tuple[int, ...], rows: tuple[int, ...],
+    cols: tuple[int, ...], FH: int,
+) -> dict:  # fmt: skip
+    """Two lines a channel, from the right edge of its highlighted cells to filter k's slice."""
+    links = {"x0": [], "y0": [], "x1": [], "y1": []}
+    for c, d in enumerate(channels):
+        (ix, iy), (sx, sy) = geometry.inputs[d], geometry.slices[k, c]
+        right, top, bottom = ix + cols[-1] + 1, iy + rows[0], iy + rows[-1] + 1
+        links["x0"] += [right, right]
+        links["y0"] += [top, bottom]
+        links["x1"] += [sx, sx]
+        links["y1"] += [sy, sy + FH]
+    return {key: np.asarray(values, dtype=float) for key, values in links.items()}
 
 
 def highlight_columns(conv: Convolution, geometry: Geometry, n: int) -> dict[str, dict]:
     """Cell centres of step n's window (blue), filter and bias (red), output cell (green)."""
     step = conv[n]
     FH, FW = conv.w.shape[2:]  # kernel rows, kernel columns
-    rows, cols = np.meshgrid(step.rows, step.cols, indexing="ij")  # (FH, FW) each
-    fr, fc = np.meshgrid(np.arange(FH), np.arange(FW), indexing="ij")  # (FH, FW) each
-    window = {"x": [], "y": []}
-    kernel = {"x": [], "y": []}
-    links = {"x0": [], "y0": [], "x1": [], "y1": []}
-    for c, d in enumerate(step.channels):
-        (ix, iy), (sx, sy) = geometry.inputs[d], geometry.slices[step.filter, c]
-        window["x"] += (ix + cols.ravel() + 0.5).tolist()
-        window["y"] += (iy + rows.ravel() + 0.5).tolist()
-        kernel["x"] += (sx + fc.ravel() + 0.5).tolist()
-        kernel["y"] += (sy + fr.ravel() + 0.5).tolist()
-        right, top, bottom = ix + step.cols[-1] + 1, iy + step.rows[0], iy + step.rows[-1] + 1
-        links["x0"] += [right, right]
-        links["y0"] += [top, bottom]
-        links["x1"] += [sx, sx]
-        links["y1"] += [sy, sy + FH]
-    bx, by = geometry.biases[step.filter]
-    kernel["x"].append(bx + 0.5)
-    kernel["y"].append(by + 0.5)
+    inputs = geometry.inputs[list(step.channels)]  # (Cg, 2)
     ox, oy = geometry.outputs[step.filter]
-    cursor = {"x": [ox + step.col + 0.5], "y": [oy + step.row + 0.5]}
-    return {"window_box": window, "kernel": kernel, "cursor": cursor, "links": links}
+    return {
+        "window_box": window_cells(inputs, step.rows, step.cols),
+        "kernel": filter_cells(geometry, step.filter, FH, FW),
+        "cursor": {"x": np.array([ox + step.col + 0.5]), "y": np.array([oy + step.row + 0.5])},
+        "links": link_columns(geometry, step.filter, step.channels, step.rows, step.cols, FH),
+    }

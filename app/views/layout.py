@@ -49,6 +49,27 @@ class Geometry:
     def legible(self) -> bool:
         return self.cell_px >= LEGIBLE_CELL_PX
 
+    @property
+    def origins(self) -> np.ndarray:
+        """Every block's top-left: inputs, slices, biases, outputs, (C + K*Cg + 2K, 2), the
+        order the browser's scripts index them in."""
+        return np.concatenate((self.inputs, self.slices.reshape(-1, 2), self.biases, self.outputs))
+
+
+def cell_centres(origins: np.ndarray, shape: tuple[int, int, int]) -> tuple[np.ndarray, ...]:
+    """x and y of every cell of blocks (B, rows, cols) whose top-left corners are `origins`,
+    block by block, row by row: each (B*rows*cols,)."""
+    b, r, c = np.indices(shape).reshape(3, -1)  # each (B*rows*cols,)
+    return origins[b, 0] + c + 0.5, origins[b, 1] + r + 0.5
+
+
+def border(shape: tuple[int, int], corner: tuple[int, int], inner: tuple[int, int]) -> np.ndarray:
+    """Which cells of a rows x cols grid lie outside the inner block at `corner`: the zero
+    padding of an input, the cropped border of a transposed output. (rows, cols) bool."""
+    (top, left), (height, width) = corner, inner
+    r, c = np.indices(shape)  # each (rows, cols)
+    return (r < top) | (r >= top + height) | (c < left) | (c >= left + width)
+
 
 class _Columns:
     """Stacks labelled blocks top to bottom, wrapping to a new column at the height budget."""
@@ -206,14 +227,9 @@ def cell_columns(
     value, and kind (0 input, 1 zero padding, 2 weight or bias)."""
     C, Hp, Wp = conv.padded.shape  # channels, padded rows, padded columns
     K, Cg, FH, FW = conv.w.shape  # filters, channels per group, kernel rows, kernel columns
-    (ph, pw), (H, W) = conv.padding, conv.x.shape[1:]
-    d, r, c = np.indices((C, Hp, Wp)).reshape(3, -1)  # each (C*Hp*Wp,)
-    is_pad = (r < ph) | (r >= ph + H) | (c < pw) | (c >= pw + W)
-    input_x = geometry.inputs[d, 0] + c + 0.5
-    input_y = geometry.inputs[d, 1] + r + 0.5
-    k, s, fr, fc = np.indices((K, Cg, FH, FW)).reshape(4, -1)  # each (K*Cg*FH*FW,)
-    filter_x = geometry.slices[k, s, 0] + fc + 0.5
-    filter_y = geometry.slices[k, s, 1] + fr + 0.5
+    is_pad = np.tile(border((Hp, Wp), conv.padding, conv.x.shape[1:]).ravel(), C)  # (C*Hp*Wp,)
+    input_x, input_y = cell_centres(geometry.inputs, (C, Hp, Wp))
+    filter_x, filter_y = cell_centres(geometry.slices.reshape(-1, 2), (K * Cg, FH, FW))
     n_weights = K * Cg * FH * FW + K
     kind = np.concatenate([is_pad.astype(np.int8), np.full(n_weights, 2, np.int8)])
     return {
@@ -244,12 +260,11 @@ def output_columns(
 ) -> dict[str, list | np.ndarray]:
     """Output cells (K, OH, OW) in step order (filter, row, column), with their values' text
     unless `text` is off (formatting tens of thousands of numbers nobody can read costs)."""
-    K, OH, OW = output.shape  # filters, output rows, output columns
-    k, r, c = np.indices((K, OH, OW)).reshape(3, -1)  # each (K*OH*OW,)
+    x, y = cell_centres(geometry.outputs, output.shape)
     values = format_values(output) if text else []
     return {
-        "x": geometry.outputs[k, 0] + c + 0.5,
-        "y": geometry.outputs[k, 1] + r + 0.5,
+        "x": x,
+        "y": y,
         "text": values,
         "shown": list(values),
     }

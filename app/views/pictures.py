@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from app.engine import Convolution
-from app.views.layout import INPUT, OUTPUT, PADDING, Geometry
+from app.views.layout import INPUT, OUTPUT, PADDING, Geometry, border
 
 OPAQUE = np.uint32(0xFF000000)
 
@@ -25,24 +25,13 @@ def block_images(conv: Convolution, geometry: Geometry) -> dict[str, list]:
     """Every input channel as one image, a pixel a cell: for cells too small to draw one by
     one. (Filters and outputs are one colour a block: plain_blocks draws them.)"""
     C, Hp, Wp = conv.padded.shape  # channels, padded rows, padded columns
-    (ph, pw), (H, W) = conv.padding, conv.x.shape[1:]
-    r, c = np.indices((Hp, Wp))  # each (Hp, Wp)
-    is_pad = (r < ph) | (r >= ph + H) | (c < pw) | (c >= pw + W)
+    is_pad = border((Hp, Wp), conv.padding, conv.x.shape[1:])  # (Hp, Wp)
     channel = np.where(is_pad, rgba(PADDING), rgba(INPUT))  # (Hp, Wp)
     missed = np.where(is_pad, rgba(UNVISITED[PADDING]), rgba(UNVISITED[INPUT]))
     channel = np.where(conv.unvisited, missed, channel).astype(np.uint32)
-    images, origins, sizes = [], [], []
-
-    def add(image: np.ndarray, origin: np.ndarray) -> None:
-        images.append(image)
-        origins.append(origin)
-        sizes.append(image.shape[::-1])  # (columns, rows) = (dw, dh)
-
-    for d in range(C):
-        add(channel, geometry.inputs[d])
-    origins, sizes = np.array(origins), np.array(sizes)
-    return {"image": images, "x": origins[:, 0], "y": origins[:, 1],
-            "dw": sizes[:, 0], "dh": sizes[:, 1]}  # fmt: skip
+    # Every channel looks the same: the same image at each channel's place.
+    return {"image": [channel] * C, "x": geometry.inputs[:, 0], "y": geometry.inputs[:, 1],
+            "dw": np.full(C, Wp), "dh": np.full(C, Hp)}  # fmt: skip
 
 
 def plain_blocks(conv: Convolution, geometry: Geometry) -> dict[str, dict]:
@@ -106,8 +95,7 @@ def picture_images(conv: Convolution, geometry: Geometry, step: int, relu: bool)
     K, Cg = conv.w.shape[:2]  # filters, channels per group
     OH, OW = conv.output.shape[1:]
     (ph, pw), (H, W) = conv.padding, conv.x.shape[1:]
-    r, c = np.indices((Hp, Wp))  # each (Hp, Wp)
-    is_pad = (r < ph) | (r >= ph + H) | (c < pw) | (c >= pw + W)
+    is_pad = border((Hp, Wp), conv.padding, (H, W))  # (Hp, Wp)
     x = np.clip(conv.padded, 0, 255)  # (C, Hp, Wp): edited cells may leave 0..255
     images, origins = [], []
     for d in range(C):

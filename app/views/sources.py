@@ -39,8 +39,8 @@ def source_data(
     C, Hp, Wp = conv.padded.shape  # channels, padded rows, padded columns
     K, Cg, FH, FW = conv.w.shape  # filters, channels per group, kernel rows, kernel columns
     OH, OW = conv.output.shape[1:]
-    blocks = (geometry.inputs, geometry.slices.reshape(-1, 2), geometry.biases, geometry.outputs)
-    origins = np.concatenate(blocks)  # (C + K*Cg + 2K, 2): the order js/direct.js indexes
+    origins = geometry.origins  # (C + K*Cg + 2K, 2)
+    blocks = plain_blocks(conv, geometry)  # one rectangle a slice, bias and output block
     cells = cell_columns(conv, geometry, text=geometry.legible)
     outputs = output_columns(shown_output(conv, relu and image_mode), geometry, geometry.legible)
     # Values get sources of their own, empty when too small to read: Bokeh measures every
@@ -57,12 +57,7 @@ def source_data(
         "cell_text": cell_text,
         "unvisited": unvisited_columns(conv, geometry),
         "outputs": {"value": conv.output.ravel() + 0.0},
-        "output_blocks": {
-            "x": geometry.outputs[:, 0] + OW / 2,
-            "y": geometry.outputs[:, 1] + OH / 2,
-            "width": np.full(K, float(OW)),
-            "height": np.full(K, float(OH)),
-        },
+        "output_blocks": blocks["outputs"],
         "output_text": output_text,
         "scalars": {"value": partials.ravel().astype(float)},
         "preview": {"x": np.full(Cg * FH * FW, OFF_PLOT), "y": np.zeros(Cg * FH * FW)},
@@ -87,13 +82,11 @@ def source_data(
     data["weight_blocks"] = data["output_block_fill"] = EMPTY_BLOCKS
     if not geometry.legible:
         data.update(dict.fromkeys((*fills, "output_fill", "unvisited"), EMPTY_CELLS))
-        blocks = plain_blocks(conv, geometry)
         data["weight_blocks"] = blocks["weights"]
         if not image_mode:
             data["images"] = block_images(conv, geometry)
             data["output_block_fill"] = blocks["outputs"]
-    for name, columns in highlight_columns(conv, geometry, step).items():
-        data[name] = {key: np.asarray(value, dtype=float) for key, value in columns.items()}
+    data.update(highlight_columns(conv, geometry, step))
     sizes = dict(
         C=C, Hp=Hp, Wp=Wp, K=K, Cg=Cg, G=conv.groups, FH=FH, FW=FW, OH=OH, OW=OW,
         sh=conv.stride[0], sw=conv.stride[1], dh=conv.dilation[0], dw=conv.dilation[1],

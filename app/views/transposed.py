@@ -8,6 +8,7 @@ from bokeh.core.properties import value
 
 from app.transposed import TransposedConvolution, swap_in_out
 from app.views.animated import AnimatedFigure
+from app.views.highlight import filter_cells, link_columns, window_cells
 from app.views.layout import (
     BLUE,
     CELL,
@@ -19,6 +20,8 @@ from app.views.layout import (
     WEIGHT,
     Blocks,
     Geometry,
+    border,
+    cell_centres,
     format_values,
     place,
 )
@@ -48,29 +51,19 @@ def transposed_blocks(tconv: TransposedConvolution) -> Blocks:
     )
 
 
-def _grid(origins: np.ndarray, shape: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
-    """Centres of every cell of blocks (B, rows, cols) whose top-left corners are `origins`."""
-    b, r, c = np.indices(shape).reshape(3, -1)  # each (B*rows*cols,)
-    return origins[b, 0] + c + 0.5, origins[b, 1] + r + 0.5
-
-
 def transposed_data(tconv: TransposedConvolution, geometry: Geometry, step: int) -> dict:
     """Every source's columns for one transposed convolution, `meta` last."""
     C, H, W = tconv.x.shape  # channels, rows, columns
     K, Hc, Wc = tconv.canvas.shape  # filters, canvas rows, canvas columns
     slices = slices_of(tconv)  # (K, Cg, FH, FW)
     _, Cg, FH, FW = slices.shape
-    (ph, pw), OH, OW = tconv.padding, *tconv.output.shape[1:]
-    origins = np.concatenate(
-        (geometry.inputs, geometry.slices.reshape(-1, 2), geometry.biases, geometry.outputs)
-    )  # (C + K*Cg + 2K, 2): the order js/transposed.js indexes
-    ix, iy = _grid(geometry.inputs, (C, H, W))
-    wx, wy = _grid(geometry.slices.reshape(-1, 2), (K * Cg, FH, FW))
+    (ph, pw), (OH, OW) = tconv.padding, tconv.output.shape[1:]
+    origins = geometry.origins  # (C + K*Cg + 2K, 2)
+    ix, iy = cell_centres(geometry.inputs, (C, H, W))
+    wx, wy = cell_centres(geometry.slices.reshape(-1, 2), (K * Cg, FH, FW))
     bx, by = geometry.biases[:, 0] + 0.5, geometry.biases[:, 1] + 0.5
-    ox, oy = _grid(geometry.outputs, (K, Hc, Wc))
-    rows, cols = np.indices((Hc, Wc))  # each (Hc, Wc)
-    kept = ((rows >= ph) & (rows < ph + OH) & (cols >= pw) & (cols < pw + OW)).ravel()
-    kept = np.tile(kept, K)  # (K*Hc*Wc,)
+    ox, oy = cell_centres(geometry.outputs, (K, Hc, Wc))
+    kept = np.tile(~border((Hc, Wc), tconv.padding, (OH, OW)).ravel(), K)  # (K*Hc*Wc,)
     values = np.concatenate([tconv.x.ravel(), slices.ravel(), tconv.b]).astype(float)
     text = format_values(tconv.x) + format_values(slices) + format_values(tconv.b)
     xs, ys = np.concatenate([ix, wx, bx]), np.concatenate([iy, wy, by])
@@ -113,31 +106,14 @@ def _running_text(tconv: TransposedConvolution, n: int) -> list[str]:
 def _highlight(tconv: TransposedConvolution, geometry: Geometry, n: int) -> dict[str, dict]:
     """Step n's input cells (blue), slices and bias (red), output window (green), links."""
     step = tconv[n]
-    FH, FW = tconv.w.shape[2:]
-    window = {"x": [], "y": []}
-    kernel = {"x": [], "y": []}
-    links = {"x0": [], "y0": [], "x1": [], "y1": []}
-    for c, d in enumerate(step.channels):
-        (ix, iy), (sx, sy) = geometry.inputs[d], geometry.slices[step.filter, c]
-        window["x"].append(ix + step.col + 0.5)
-        window["y"].append(iy + step.row + 0.5)
-        fr, fc = np.indices((FH, FW)).reshape(2, -1)
-        kernel["x"] += (sx + fc + 0.5).tolist()
-        kernel["y"] += (sy + fr + 0.5).tolist()
-        links["x0"] += [ix + step.col + 1, ix + step.col + 1]
-        links["y0"] += [iy + step.row, iy + step.row + 1]
-        links["x1"] += [sx, sx]
-        links["y1"] += [sy, sy + FH]
-    bx, by = geometry.biases[step.filter]
-    kernel["x"].append(bx + 0.5)
-    kernel["y"].append(by + 0.5)
-    ox, oy = geometry.outputs[step.filter]
-    rows, cols = np.meshgrid(step.rows, step.cols, indexing="ij")  # (FH, FW) each
-    cursor = {"x": ox + cols.ravel() + 0.5, "y": oy + rows.ravel() + 0.5}
-    columns = {"window_box": window, "kernel": kernel, "cursor": cursor, "links": links}
+    FH, FW = tconv.w.shape[2:]  # kernel rows, kernel columns
+    inputs = geometry.inputs[list(step.channels)]  # (Cg, 2): one cell on each channel read
+    at = (step.row,), (step.col,)
     return {
-        name: {key: np.asarray(v, dtype=float) for key, v in source.items()}
-        for name, source in columns.items()
+        "window_box": window_cells(inputs, *at),
+        "kernel": filter_cells(geometry, step.filter, FH, FW),
+        "cursor": window_cells(geometry.outputs[[step.filter]], step.rows, step.cols),
+        "links": link_columns(geometry, step.filter, step.channels, *at, FH),
     }
 
 
