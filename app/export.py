@@ -20,10 +20,8 @@ def standalone_html(settings: DemoSettings, step: int = 0, title: str = "Convolu
         raise ValueError(settings.error)
     conv = settings.conv
     if isinstance(conv, Convolution):
-        image = settings.mode == "image"
-        figure = DemoFigure(None)
-        figure.update(conv, step, picture=image, relu=image and settings.relu)
-        figures = [figure]
+        figures = [DemoFigure(None)]
+        figures[0].update(conv, step, **settings.drawing())
     else:
         figures = [TransposedFigure(conv, step)]
     if not isinstance(conv, Convolution) and settings.equivalent:

@@ -140,6 +140,11 @@ class DemoSettings(param.Parameterized):
             for axis in AXES
         }
 
+    def drawing(self) -> dict[str, bool]:
+        """How a convolution is drawn: as pictures in image mode, after ReLU when it is on."""
+        picture = self.mode == "image"
+        return {"picture": picture, "relu": picture and self.relu}
+
     def build(self) -> Convolution | TransposedConvolution:
         """The layer these settings describe, or a ValueError naming what does not fit."""
         if self.groups not in self.divisors() and self.mode != "image":

@@ -84,12 +84,9 @@ class ConvolutionDemo(pn.viewable.Viewer):
 
     def _show(self, conv: Convolution | TransposedConvolution, step: int) -> None:
         """Repaints the figure of conv's layer and shows it alone (with its twin if asked)."""
-        direct = isinstance(conv, Convolution)
-        shown = {"direct": direct, "transposed": not direct}
-        shown["twin"] = not direct and self.settings.equivalent
-        if direct:
-            image = self.settings.mode == "image"
-            self.figure.update(conv, step, picture=image, relu=image and self.settings.relu)
+        shown = self._shown(conv)
+        if shown["direct"]:
+            self.figure.update(conv, step, **self.settings.drawing())
         else:
             self._figure("transposed").update(conv, step)
             if shown["twin"]:
@@ -119,11 +116,18 @@ class ConvolutionDemo(pn.viewable.Viewer):
             doc.add_timeout_callback(lambda: self._reveal(name), 100)
         return figure
 
+    def _shown(self, conv: Convolution | TransposedConvolution) -> dict[str, bool]:
+        """Which figures conv's layer shows: its own, and the twin beside a transposed one."""
+        direct = isinstance(conv, Convolution)
+        return {
+            "direct": direct,
+            "transposed": not direct,
+            "twin": not direct and self.settings.equivalent,
+        }
+
     def _reveal(self, name: str) -> None:
         self._pending.discard(name)
-        conv = self.settings.conv
-        wanted = not isinstance(conv, Convolution) and (name != "twin" or self.settings.equivalent)
-        self.figures[name].layout.visible = wanted
+        self.figures[name].layout.visible = self._shown(self.settings.conv)[name]
 
     def _repaint(self, *events: param.parameterized.Event) -> None:
         # One patch for the whole repaint: the browser then redraws once, not once a source.
