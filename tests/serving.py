@@ -31,6 +31,31 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def answers(url: str, process: subprocess.Popen, seconds: float) -> bool:
+    """Whether `url` answers within `seconds`, while `process` (which serves it) runs."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=5).read()
+            return True
+        except OSError:
+            if process.poll() is not None:
+                return False
+            time.sleep(0.3)
+    return False
+
+
+def stop_group(process: subprocess.Popen) -> None:
+    """Stops a process started in its own session, and everything it started."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
 class Server:
     """`python -m panel serve app` in its own session, stopped by process group."""
 
@@ -56,17 +81,9 @@ class Server:
             command, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
             env={**os.environ, **(env or {})},
         )  # fmt: skip
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(self.url, timeout=5).read()
-                return
-            except OSError:
-                if self.process.poll() is not None:
-                    break
-                time.sleep(0.3)
-        self.stop()
-        raise RuntimeError(f"panel serve did not start:\n{self.output()}")
+        if not answers(self.url, self.process, seconds=60):
+            self.stop()
+            raise RuntimeError(f"panel serve did not start:\n{self.output()}")
 
     def output(self) -> str:
         self.log.flush()
@@ -79,13 +96,7 @@ class Server:
         return [e for e in entries if "Traceback" in e or " ERROR " in e or "ERROR:" in e]
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        stop_group(self.process)
         self.log.close()
         Path(self.log.name).unlink(missing_ok=True)
 

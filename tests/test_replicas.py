@@ -1,15 +1,11 @@
 """Several replicas behind a sticky load balancer (tests/proxy.py): each browser stays on one
 replica, and every browser gets a demo that moves and repaints."""
 
-import os
-import signal
 import subprocess
 import sys
-import time
-import urllib.request
 
 import pytest
-from serving import ROOT, Page, Server, free_port
+from serving import ROOT, Page, Server, answers, free_port, stop_group
 
 pytestmark = pytest.mark.browser
 
@@ -26,20 +22,12 @@ class Proxy:
             *map(str, upstreams),
         ]
         self.process = subprocess.Popen(command, start_new_session=True)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(self.url, timeout=5).read()
-                return
-            except OSError:
-                time.sleep(0.2)
-        self.stop()
-        raise RuntimeError("the proxy did not start")
+        if not answers(self.url, self.process, seconds=30):
+            self.stop()
+            raise RuntimeError("the proxy did not start")
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(10)
+        stop_group(self.process)
 
 
 def test_replicas_behind_a_sticky_balancer_each_serve_working_demos(browser):
