@@ -44,7 +44,7 @@ def test_transposed_mode_moves_and_its_running_sums_are_the_engines(server, page
     K, Hc, Wc = tconv.canvas.shape
     C = tconv.x.shape[0]
     out0 = C + K * C + K  # origins: inputs, slices, biases, then the canvases
-    for n in (0, 5, len(tconv) // 2 + 1, len(tconv) - 1):
+    for n in (0, 5, len(tconv) // 2 + 1, len(tconv) - 1, 5, 6):  # on, back, on again
         page.model("tconv_slider", f"model.value = {n + 1}")
         step = tconv[n]
         assert page.step("tconv") == n

@@ -33,18 +33,24 @@ function patch(m, at) {
 
 function running(m, n, at) {
   // Filter k's canvas once steps up to n have added their windows: bias first, then each.
-  const bias = cells.data.value[m.C * m.H * m.W + m.K * m.Cg * m.FH * m.FW + at.k]
-  const canvas = new Float64Array(m.Hc * m.Wc).fill(bias)
-  const first = at.k * m.H * m.W
-  for (let q = first; q <= n; q++) {
+  // While the movement goes forward, the last canvas gains one window instead of all again;
+  // anything new from the server (its meta is sent with every repaint) starts it afresh.
+  let run = state.running
+  if (!run || run.meta !== meta.data || run.k !== at.k || run.n > n) {
+    const bias = cells.data.value[m.C * m.H * m.W + m.K * m.Cg * m.FH * m.FW + at.k]
+    run = state.running = {meta: meta.data, k: at.k, n: at.k * m.H * m.W - 1}
+    run.canvas = new Float64Array(m.Hc * m.Wc).fill(bias)
+  }
+  for (let q = run.n + 1; q <= n; q++) {
     const step = locate(m, q), sums = patch(m, step)
     for (let r = 0; r < m.FH; r++) {
       for (let s = 0; s < m.FW; s++) {
-        canvas[(step.i * m.sh + r * m.dh) * m.Wc + step.j * m.sw + s * m.dw] += sums[r * m.FW + s]
+        run.canvas[(step.i * m.sh + r * m.dh) * m.Wc + step.j * m.sw + s * m.dw] += sums[r * m.FW + s]
       }
     }
   }
-  return canvas
+  run.n = n
+  return run.canvas
 }
 
 function place_highlights(m, at) {
