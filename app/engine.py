@@ -62,18 +62,29 @@ def _bias(b: object, K: int) -> np.ndarray:
     return b
 
 
-def _matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """a @ b, exact for integers: through float64 BLAS when no sum can pass 2**53 (NumPy's
-    own integer matmul has no BLAS and is a hundred times slower), else in int64."""
+def _product_dtype(a: np.ndarray, b: np.ndarray, terms: int, products: int) -> np.dtype:
+    """The dtype in which to make `products` products of a and b and sum them `terms` at a
+    time: float64 for integers while no sum can pass 2**53 (NumPy's integer matmul has no
+    BLAS and is a hundred times slower), else int64; reals in their own precision."""
     if a.dtype.kind == "f" or b.dtype.kind == "f":
-        dtype = np.result_type(a.dtype, b.dtype)
-        return np.matmul(a.astype(dtype, copy=False), b.astype(dtype, copy=False))
-    if a.shape[-2] * a.shape[-1] * b.shape[-1] < 2**16:
-        return np.matmul(a, b)  # small enough that checking the bound would cost more
-    largest = int(np.abs(a).max(initial=0)) * int(np.abs(b).max(initial=0)) * a.shape[-1]
-    if largest < 2**53:
-        return np.matmul(a.astype(np.float64), b.astype(np.float64)).astype(np.int64)
-    return np.matmul(a, b)
+        return np.result_type(a.dtype, b.dtype)
+    if products < 2**16:
+        return np.dtype(np.int64)  # small enough that checking the bound would cost more
+    largest = int(np.abs(a).max(initial=0)) * int(np.abs(b).max(initial=0)) * terms
+    return np.dtype(np.float64 if largest < 2**53 else np.int64)
+
+
+def _matmul(
+    a: np.ndarray, b: np.ndarray, dtype: np.dtype | None = None, integers: bool | None = None
+) -> np.ndarray:
+    """a @ b multiplied in `dtype` (by default, _product_dtype's); the result is int64 when
+    `integers` (by default, when a and b are integer arrays), exact as long as `dtype` is."""
+    if dtype is None:
+        dtype = _product_dtype(a, b, a.shape[-1], a.shape[-2] * a.shape[-1] * b.shape[-1])
+    if integers is None:
+        integers = a.dtype.kind in "iu" and b.dtype.kind in "iu"
+    product = np.matmul(a.astype(dtype, copy=False), b.astype(dtype, copy=False))
+    return product.astype(np.int64, copy=False) if integers else product
 
 
 def step_index(n: int, count: int) -> int:
@@ -166,11 +177,15 @@ class Convolution:
         self.x, self.w, self.b = x, w, b
         self.padded = np.zeros((C, Hp, Wp), dtype=x.dtype)  # (C, Hp, Wp)
         self.padded[:, ph : ph + H, pw : pw + W] = x
+        # Windows are gathered once, already in the dtype they are multiplied in.
+        self._dtype = _product_dtype(self.padded, w, Cg * FH * FW, w.size * OH * OW)
+        self._integers = x.dtype.kind in "iu" and w.dtype.kind in "iu"
         self._patches = self._gather_windows(OH, OW)  # (G, Cg, FH*FW, OH*OW)
         weights = w.reshape(groups, K // groups, Cg * FH * FW)  # (G, K/G, Cg*FH*FW)
         patches = self._patches.reshape(groups, Cg * FH * FW, OH * OW)  # a view
         # The same single contraction as conv2d: (K/G, Cg*FH*FW) @ (Cg*FH*FW, OH*OW) per group.
-        self.output = _matmul(weights, patches).reshape(K, OH, OW) + b[:, None, None]
+        output = _matmul(weights, patches, self._dtype, self._integers).reshape(K, OH, OW)
+        self.output = output + b[:, None, None]
         rows_covered = self._covered(Hp, OH, FH, sh, dh)  # (Hp,)
         cols_covered = self._covered(Wp, OW, FW, sw, dw)  # (Wp,)
         # Windows take every (row, col) pair of positions, so coverage is an outer product.
@@ -180,11 +195,12 @@ class Convolution:
         """Every window's cells, positions last: (G, Cg, FH*FW, OH*OW), one copy of the input."""
         Cg, FH, FW = self.w.shape[1:]  # channels per group, kernel rows, kernel columns
         (sh, sw), (dh, dw) = self.stride, self.dilation
-        by_channel, by_row, by_col = self.padded.strides  # bytes between neighbours
+        padded = self.padded.astype(self._dtype, copy=False)
+        by_channel, by_row, by_col = padded.strides  # bytes between neighbours
         # Every window as a read-only view: what sliding_window_view and slicing give, at a
         # fraction of their overhead, which dominates for the demo's small inputs.
         windows = as_strided(
-            self.padded,
+            padded,
             shape=(self.padded.shape[0], OH, OW, FH, FW),
             strides=(by_channel, by_row * sh, by_col * sw, by_row * dh, by_col * dw),
             writeable=False,
@@ -200,7 +216,7 @@ class Convolution:
         weights = self.w.reshape(G, K // G, Cg, FH * FW)  # (G, K/G, Cg, FH*FW)
         weights = weights.transpose(0, 2, 1, 3)  # (G, Cg, K/G, FH*FW)
         # One matmul per channel keeps the channels apart, which conv2d never does.
-        sums = _matmul(weights, self._patches)  # (G, Cg, K/G, P)
+        sums = _matmul(weights, self._patches, self._dtype, self._integers)  # (G, Cg, K/G, P)
         # (G, Cg, K/G, P) -> (G, K/G, Cg, P) -> (K, Cg, OH, OW): a view when groups = 1
         return sums.transpose(0, 2, 1, 3).reshape(K, Cg, OH, OW)
 
