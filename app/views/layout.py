@@ -76,21 +76,29 @@ class _Columns:
 
     def __init__(self, x: float, max_height: float, label_h: float, cell_px: int) -> None:
         self.x, self.y, self.col_width = x, 0.0, 0.0
+        self.top = 0.0  # where a column starts: under the stack's heading
         self.max_height, self.label_h, self.cell_px = max_height, label_h, cell_px
         self.labels: dict[str, list] = {"x": [], "y": [], "text": []}
         self.bottom = 0.0
         self.reach = x  # the right end of the widest label, in whichever column it sits
 
     def heading(self, text: str) -> None:
+        """A heading over the whole stack: it may run on over the stack's later columns, so
+        it widens the stack where it reaches past them, not its first column."""
+        width = self.col_width
         self._label(text)
+        self.col_width = width
         self.y += self.label_h
+        self.top = self.y
 
     def block(self, label: str | None, rows: int, cols: int) -> tuple[float, float]:
         """Places a label (if any) and a rows x cols grid under it; returns the grid's
         top-left."""
         label_h = self.label_h if label is not None else 0.0
-        if self.y > 0 and self.y + label_h + rows > self.max_height:
-            self.x, self.y, self.col_width = self.x + self.col_width + GAP, 0.0, 0.0
+        if self.y > self.top and self.y + label_h + rows > self.max_height:
+            # At least a character's space between columns, or their labels run together.
+            space = max(GAP, CHAR_PX / self.cell_px)
+            self.x, self.y, self.col_width = self.x + self.col_width + space, self.top, 0.0
         if label is not None:
             self._label(label)
         origin = (self.x, self.y + label_h)
@@ -144,13 +152,15 @@ def blocks_of(conv: Convolution, pictures: bool = False) -> Blocks:
     )
 
 
-def _place(blocks: Blocks, cell_px: int) -> Geometry:
+def _place(blocks: Blocks, cell_px: int, compact: bool = False) -> Geometry:
+    """Every block's place at `cell_px`. With `compact`, the filters have one heading between
+    them and a short name each, for banks whose headings would be wider than their cells."""
     C, Hp, Wp = blocks.input_shape  # channels, rows, columns as drawn
     K, Cg, FH, FW = blocks.filter_shape  # filters, channels each, kernel rows, kernel columns
     OH, OW = blocks.output_shape[1:]
     grouped = len(blocks.reads[0]) < C
     label_h = LABEL_PX / cell_px
-    max_height = max(MAX_HEIGHT_PX / cell_px, label_h * 2 + max(Hp, FH, OH))
+    max_height = max(MAX_HEIGHT_PX / cell_px, label_h * 3 + max(Hp, FH, OH))
     labels: dict[str, list] = {"x": [], "y": [], "text": []}
 
     def merge(columns: _Columns) -> None:
@@ -169,19 +179,30 @@ def _place(blocks: Blocks, cell_px: int) -> Geometry:
 
     slices, biases = np.zeros((K, Cg, 2)), np.zeros((K, 2))
     x = stack.right()
+    bank_end = x
+    if compact:
+        bank = _Columns(x, max_height, label_h, cell_px)
+        bank.heading(f"Filters W0..W{K - 1} ({FH}x{FW}x{Cg} each)")
+        merge(bank)
+        bank_end = bank.right()
     for k in range(K):
         stack = _Columns(x, max_height, label_h, cell_px)
-        stack.heading(f"Filter W{k} ({FH}x{FW}x{Cg})")
+        if compact:
+            stack.y = label_h  # under the bank's heading
+            stack.heading(f"W{k}")
+        else:
+            stack.heading(f"Filter W{k} ({FH}x{FW}x{Cg})")
         for c, d in enumerate(blocks.reads[k]):
             label = f"w{k}[:,:,{c}]" + (f" of x[:,:,{d}]" if grouped else "")
             if Cg > MAX_LABELLED_SLICES:  # one label for the stack: labels cost room and time
                 reads = blocks.reads[k]
                 source = f" of x[:,:,{reads[0]}..{reads[-1]}]" if grouped else ""
                 label = f"w{k}[:,:,0..{Cg - 1}]{source}" if c == 0 else None
-            slices[k, c] = stack.block(label, FH, FW)
-        biases[k] = stack.block(f"b{k} (bias)", 1, 1)
+            slices[k, c] = stack.block(None if compact else label, FH, FW)
+        biases[k] = stack.block(f"b{k}" if compact else f"b{k} (bias)", 1, 1)
         merge(stack)
         bottom, x = max(bottom, stack.bottom), stack.right()
+    x = max(x, bank_end)
 
     stack = _Columns(x, max_height, label_h, cell_px)
     stack.heading(blocks.output_heading)
@@ -198,9 +219,17 @@ def _place(blocks: Blocks, cell_px: int) -> Geometry:
 
 def place(picture: Convolution | Blocks) -> Geometry:
     """The largest cells (up to the original's 26 px) at which the picture fits the screen.
-    Labels keep their size, so where they alone are wider than the screen, they set the width."""
+    Labels keep their size, so where they alone are wider than the screen, they set the width;
+    if the values are then too small to read anyway, the filters get compact headings."""
     blocks = blocks_of(picture) if isinstance(picture, Convolution) else picture
-    smallest = _place(blocks, MIN_CELL_PX)
+    full = _largest(blocks, compact=False)
+    if full.legible or full.width * full.cell_px <= MAX_WIDTH_PX:
+        return full
+    return _largest(blocks, compact=True)
+
+
+def _largest(blocks: Blocks, compact: bool) -> Geometry:
+    smallest = _place(blocks, MIN_CELL_PX, compact)
     max_width = max(MAX_WIDTH_PX, 1.15 * smallest.width * MIN_CELL_PX)
 
     def fits(geometry: Geometry) -> bool:
@@ -212,7 +241,7 @@ def place(picture: Convolution | Blocks) -> Geometry:
     best, low, high = smallest, MIN_CELL_PX + 1, MAX_CELL_PX
     while low <= high:
         middle = (low + high) // 2
-        geometry = _place(blocks, middle)
+        geometry = _place(blocks, middle, compact)
         if fits(geometry):
             best, low = geometry, middle + 1
         else:
