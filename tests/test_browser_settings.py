@@ -8,6 +8,7 @@ from test_browser_demo import readout_numbers, window_cells
 
 from app.model import DemoSettings
 from app.query import parse_settings
+from app.views.layout import blocks_of, place
 
 pytestmark = pytest.mark.browser
 
@@ -246,3 +247,31 @@ def test_several_worker_processes_serve_working_demos(browser):
                 context.close()
     finally:
         server.stop()
+
+
+def test_a_larger_picture_gets_a_larger_figure_with_every_cell_on_it(server, page):
+    page.open(server.url)
+    for widget, choice, settings in (
+        ("Filters", "4", DemoSettings(n_filters=4)),
+        ("Stride (rows)", "1", DemoSettings(n_filters=4, stride=1)),
+    ):
+        page.page.get_by_role("combobox", name=widget).select_option(choice)
+        K, OH, OW = settings.conv.output.shape
+        page.page.wait_for_function(
+            "() => { const m = Bokeh.documents[0].get_model_by_name('conv_meta').data;"
+            f" return m.K[0] === {K} && m.OH[0] === {OH} }}"
+        )
+        geometry = place(blocks_of(settings.conv))
+        size = [
+            int(geometry.width * geometry.cell_px) + 8,
+            int(geometry.height * geometry.cell_px) + 8,
+        ]
+        box = page.model(
+            "conv_figure",
+            "(() => { const r = Bokeh.index.find_one(model).el.getBoundingClientRect();"
+            " return [r.left, r.top, r.width, r.height] })()",
+        )
+        assert [round(box[2]), round(box[3])] == size
+        x, y = output_cell_centre(page, K - 1, OH - 1, OW - 1)  # the last cell drawn
+        assert box[0] < x < box[0] + box[2] and box[1] < y < box[1] + box[3]
+    assert page.errors == []

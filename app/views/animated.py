@@ -29,6 +29,7 @@ READOUT_CSS = (files("app.views") / "readout.css").read_text()
 # A demo wider than the window scrolls; by default a layout is squeezed to 100% of it, which
 # makes cells narrower than tall and runs the headings into each other.
 NO_SQUEEZE = {"max-width": "none", "flex-shrink": "0"}
+FIT_DELAY_MS = 150  # the figure's size on the server follows the browser's (see show)
 
 
 def same_columns(old: dict, new: dict) -> bool:
@@ -63,6 +64,8 @@ class AnimatedFigure:
     def __init__(self, prefix: str, *, write_url: bool = False) -> None:
         self.prefix = prefix  # model names start with it, so two demos share a page
         self.write_url = write_url  # a served page keeps the paused step in its address
+        self._frame: dict[str, float] = {}  # the picture's size, in pixels and in cells
+        self._fit_pending = False
         names = ("meta", "edit", "labels", *self.SOURCES)
         self.sources = {name: ColumnDataSource(name=f"{prefix}_{name}") for name in names}
         self.sources["edit"].data = {"cell": [""]}
@@ -122,7 +125,7 @@ class AnimatedFigure:
         args = dict(self.sources)
         args.update(
             readout=self.readout, slider=self.slider, speed=self.speed, toggle=self.toggle,
-            finished=self.finished, demo=self.layout,
+            finished=self.finished, demo=self.layout, figure=self.figure,
         )  # fmt: skip
         return CustomJS(args=args, code=f"{script(self.SCRIPT)}\n{code}")
 
@@ -136,21 +139,41 @@ class AnimatedFigure:
         )
         self.speed.js_on_change("value", self.action("if (state.timer !== null) play()"))
         self.finished.js_on_change("active", self.action("render(state.n)"))
-        # New numbers from the server: keep the step where it still exists.
-        self.sources["meta"].js_on_change(
-            "data", self.action("if (ready()) render(Math.min(state.n, sizes().N - 1))")
-        )
+        self.sources["meta"].js_on_change("data", self.action("on_new_arrays()"))
         self.layout.js_on_change("visible", self.action("on_shown()"))
         self.figure.js_on_event("tap", self.action("on_cell_tap(cb_obj)"))
         self.start = self.action("start()")
 
-    def resize(self, geometry: Geometry) -> None:
-        """Fits the figure to a new layout's size in pixels."""
+    def show(self, geometry: Geometry, meta: dict[str, list]) -> None:
+        """Sends `meta`, the change that makes the browser redraw, with the new picture's size
+        in it; the figure here takes that size too, at once if no page shows it yet.
+
+        On a page, the browser sizes the figure from `meta` (fit_frame in controls.js) in one
+        layout pass. Sent in the same patch, width and height would each lay out the whole
+        page and paint the figure before that, 60 ms apiece at the caps; sent a moment later,
+        they reach a browser that has them already and change nothing there."""
         px = geometry.cell_px
-        self.figure.update(width=int(geometry.width * px) + 8, height=int(geometry.height * px) + 8)
-        self.figure.x_range.update(start=0, end=geometry.width)
-        self.figure.y_range.update(start=geometry.height, end=0)
+        self._frame = {
+            "width": int(geometry.width * px) + 8,
+            "height": int(geometry.height * px) + 8,
+            "x_end": geometry.width,
+            "y_start": geometry.height,
+        }
         self.send("labels", geometry.labels)
+        self.sources["meta"].data = {**meta, **{f"frame_{k}": [v] for k, v in self._frame.items()}}
+        doc = self.figure.document
+        if doc is None or doc.session_context is None:
+            self._fit_here()
+        elif not self._fit_pending:
+            self._fit_pending = True
+            doc.add_timeout_callback(self._fit_here, FIT_DELAY_MS)
+
+    def _fit_here(self) -> None:
+        self._fit_pending = False
+        frame = self._frame
+        self.figure.update(width=frame["width"], height=frame["height"])
+        self.figure.x_range.update(start=0, end=frame["x_end"])
+        self.figure.y_range.update(start=frame["y_start"], end=0)
 
     def send(self, name: str, columns: dict) -> None:
         """Gives source `name` new columns, unless they equal what it holds: the browser then

@@ -116,11 +116,10 @@ class DemoFigure(AnimatedFigure):
         meta = data.pop("meta")
         for name, columns in data.items():
             self.send(name, columns)
-        self.resize(geometry)
         for renderer in self.values:
             renderer.visible = geometry.legible
             # Over a picture's dark pixels, a value needs a light ground to be read.
             renderer.glyph.background_fill_alpha = 0.75 if picture else 0.0
             renderer.glyph.text_font_size = f"{min(13, round(geometry.cell_px * 0.5))}px"
         self.slider.update(end=max(len(conv), 2), disabled=len(conv) < 2)
-        self.sources["meta"].data = meta
+        self.show(geometry, meta)

@@ -153,8 +153,7 @@ class TransposedFigure(AnimatedFigure):
         meta = data.pop("meta")
         for name, columns in data.items():
             self.send(name, columns)
-        self.resize(geometry)
         for renderer in self.values:
             renderer.glyph.text_font_size = f"{min(13, round(geometry.cell_px * 0.5))}px"
         self.slider.update(end=max(len(tconv), 2), disabled=len(tconv) < 2)
-        self.sources["meta"].data = meta
+        self.show(geometry, meta)

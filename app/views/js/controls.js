@@ -4,7 +4,7 @@
 // action.
 //
 // Args common to all: meta (one row of sizes, empty until the demo has a layer to show),
-// readout, slider, speed, toggle, finished, demo (the demo's layout, hidden while another
+// figure, readout, slider, speed, toggle, finished, demo (the demo's layout, hidden while another
 // mode is on screen), edit (the cell last tapped, for the server's cell editor).
 //
 // Changes made here to data and widgets never travel to the server (the one exception is a
@@ -43,6 +43,38 @@ function render(n) {
   fill_outputs(m, n, at)
   readout.setv({text: readout_html(m, n, at)}, {sync: false})
   if (slider.value !== n + 1) slider.setv({value: n + 1}, {sync: false})
+}
+
+function fit_frame() {
+  // The new picture's size, from meta, in one layout pass of the page: set as two changes,
+  // width and height would each lay out the whole page and paint the figure. The server
+  // sends both a moment after meta; they arrive equal to what is here and change nothing.
+  const m = meta.data
+  if (m.frame_width === undefined) return
+  figure.x_range.setv({start: 0, end: m.frame_x_end[0]}, {sync: false})
+  figure.y_range.setv({start: m.frame_y_start[0], end: 0}, {sync: false})
+  const width = m.frame_width[0], height = m.frame_height[0]
+  if (figure.width === width && figure.height === height) return
+  const view = typeof Bokeh === "undefined" ? null : Bokeh.index.find_one(figure)
+  if (view == null) {
+    figure.setv({width, height}, {sync: false})
+  } else {
+    figure.setv({width, height}, {silent: true})
+    view.invalidate_layout()
+  }
+}
+
+function on_new_arrays() {
+  // New numbers from the server: keep the step where it still exists. The new size's layout
+  // would paint at once, and the highlights' move again a frame later: held, they paint
+  // together, once.
+  figure.setv({hold_render: true}, {sync: false})
+  try {
+    if (ready()) render(Math.min(state.n, sizes().N - 1))
+    fit_frame()
+  } finally {
+    figure.setv({hold_render: false}, {sync: false})
+  }
 }
 
 function remember_step() {
@@ -114,6 +146,7 @@ function name_sliders() {
 }
 
 function start() {
+  fit_frame()
   if (meta.data.N !== undefined) render(state.n)
   name_sliders()
   if (!state.keys) {
@@ -126,6 +159,7 @@ function start() {
 function on_shown() {
   // The server shows a demo when its mode is chosen: it starts moving as on page load.
   if (demo.visible) {
+    fit_frame()
     render(Math.min(state.n, sizes().N - 1))
     play()
   } else {
