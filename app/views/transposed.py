@@ -25,6 +25,7 @@ from app.views.layout import (
     format_values,
     place,
 )
+from app.views.sources import numbers
 
 FILLS = {"input_fill": INPUT, "weight_fill": WEIGHT, "output_fill": OUTPUT, "cropped_fill": PADDING}
 OUTLINES = {"window_box": (BLUE, 3), "kernel": (RED, 2), "cursor": (GREEN, 2)}
@@ -75,7 +76,7 @@ def transposed_data(tconv: TransposedConvolution, geometry: Geometry, step: int)
         "output_fill": {"x": ox[kept], "y": oy[kept]},
         "cropped_fill": {"x": ox[~kept], "y": oy[~kept]},
         "cell_text": {"x": xs, "y": ys, "text": text} if geometry.legible else _empty_text(),
-        "outputs": {"value": tconv.canvas.ravel() + 0.0},
+        "outputs": {"value": numbers(tconv.canvas)},
         "output_text": {"x": ox, "y": oy, "text": _running_text(tconv, step)},
     }
     if not geometry.legible:
