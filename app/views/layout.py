@@ -74,9 +74,11 @@ def border(shape: tuple[int, int], corner: tuple[int, int], inner: tuple[int, in
 class _Columns:
     """Stacks labelled blocks top to bottom, wrapping to a new column at the height budget."""
 
-    def __init__(self, x: float, max_height: float, label_h: float, cell_px: int) -> None:
-        self.x, self.y, self.col_width = x, 0.0, 0.0
-        self.top = 0.0  # where a column starts: under the stack's heading
+    def __init__(
+        self, x: float, max_height: float, label_h: float, cell_px: int, top: float = 0.0
+    ) -> None:
+        self.x, self.y, self.col_width = x, top, 0.0
+        self.top = top  # where a column starts: under the stack's heading
         self.max_height, self.label_h, self.cell_px = max_height, label_h, cell_px
         self.labels: dict[str, list] = {"x": [], "y": [], "text": []}
         self.bottom = 0.0
@@ -186,12 +188,8 @@ def _place(blocks: Blocks, cell_px: int, compact: bool = False) -> Geometry:
         merge(bank)
         bank_end = bank.right()
     for k in range(K):
-        stack = _Columns(x, max_height, label_h, cell_px)
-        if compact:
-            stack.y = label_h  # under the bank's heading
-            stack.heading(f"W{k}")
-        else:
-            stack.heading(f"Filter W{k} ({FH}x{FW}x{Cg})")
+        stack = _Columns(x, max_height, label_h, cell_px, top=label_h if compact else 0.0)
+        stack.heading(f"W{k}" if compact else f"Filter W{k} ({FH}x{FW}x{Cg})")
         for c, d in enumerate(blocks.reads[k]):
             label = f"w{k}[:,:,{c}]" + (f" of x[:,:,{d}]" if grouped else "")
             if Cg > MAX_LABELLED_SLICES:  # one label for the stack: labels cost room and time
