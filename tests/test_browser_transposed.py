@@ -1,6 +1,8 @@
 """The transposed mode in a real Chromium: it moves, its sums are the engine's, and the direct
 twin beside it shows the same output."""
 
+import re
+
 import numpy as np
 import pytest
 from test_transposed import scatter_loop
@@ -63,6 +65,8 @@ def test_transposed_mode_moves_and_its_running_sums_are_the_engines(server, page
 def test_finished_transposed_output_equals_an_independent_loop(server, page):
     page.open(address(server, **CONFIGURATION), demo="tconv")
     page.page.get_by_role("button", name="Toggle Movement").filter(visible=True).click()
+    paused = page.step("tconv")
+    page.page.wait_for_url(re.compile(rf"[?&]step={paused + 1}(&|$)"))  # kept in the address
     page.page.get_by_text("Show the finished output").filter(visible=True).click()
     tconv = DemoSettings(**CONFIGURATION).conv
     (ph, pw), (OH, OW) = tconv.padding, tconv.output.shape[1:]

@@ -100,7 +100,11 @@ class ConvolutionDemo(pn.viewable.Viewer):
         """The figure `name`, made and put in its slot on first use."""
         if name in self.figures:
             return self.figures[name]
-        figure = TransposedFigure() if name == "transposed" else DemoFigure(None, prefix="twin")
+        figure = (
+            TransposedFigure(write_url=self.write_url)
+            if name == "transposed"
+            else DemoFigure(None, prefix="twin")
+        )
         figure.sources["edit"].on_change("data", self._cell_tapped)
         self.figures[name] = figure
         doc = pn.state.curdoc

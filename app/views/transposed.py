@@ -52,7 +52,9 @@ def transposed_blocks(tconv: TransposedConvolution) -> Blocks:
     )
 
 
-def transposed_data(tconv: TransposedConvolution, geometry: Geometry, step: int) -> dict:
+def transposed_data(
+    tconv: TransposedConvolution, geometry: Geometry, step: int, write_url: bool = False
+) -> dict:
     """Every source's columns for one transposed convolution, `meta` last."""
     C, H, W = tconv.x.shape  # channels, rows, columns
     K, Hc, Wc = tconv.canvas.shape  # filters, canvas rows, canvas columns
@@ -86,7 +88,7 @@ def transposed_data(tconv: TransposedConvolution, geometry: Geometry, step: int)
         C=C, H=H, W=W, K=K, Cg=Cg, Kg=tconv.w.shape[1], FH=FH, FW=FW, Hc=Hc, Wc=Wc,
         ph=ph, pw=pw, OH=OH, OW=OW, sh=tconv.stride[0], sw=tconv.stride[1],
         dh=tconv.dilation[0], dw=tconv.dilation[1], N=len(tconv),
-        integer=tconv.canvas.dtype.kind in "iu", start=step, write_url=False,
+        integer=tconv.canvas.dtype.kind in "iu", start=step, write_url=write_url,
     )  # fmt: skip
     data["meta"] = {key: [int(v)] for key, v in sizes.items()}
     return data
@@ -126,8 +128,10 @@ class TransposedFigure(AnimatedFigure):
     )  # fmt: skip
     SCRIPT = "transposed.js"
 
-    def __init__(self, tconv: TransposedConvolution | None = None, step: int = 0) -> None:
-        super().__init__("tconv")
+    def __init__(
+        self, tconv: TransposedConvolution | None = None, step: int = 0, *, write_url: bool = False
+    ) -> None:
+        super().__init__("tconv", write_url=write_url)
         if tconv is not None:
             self.update(tconv, step)
 
@@ -150,7 +154,7 @@ class TransposedFigure(AnimatedFigure):
         """Repaints every source for a new transposed convolution, `meta` last."""
         geometry = place(transposed_blocks(tconv))
         step = min(max(step, 0), len(tconv) - 1)
-        data = transposed_data(tconv, geometry, step)
+        data = transposed_data(tconv, geometry, step, self.write_url)
         meta = data.pop("meta")
         for name, columns in data.items():
             self.send(name, columns)
