@@ -9,7 +9,7 @@ def __getattr__(name: str) -> object:
     # The demo imports Panel and Bokeh; loading them only when asked keeps `import app.engine`
     # light enough for scripts and tests that want the numbers alone.
     if name == "ConvolutionDemo":
-        from app.views.demo import ConvolutionDemo
+        from app.page import ConvolutionDemo
 
         return ConvolutionDemo
     raise AttributeError(f"module 'app' has no attribute {name!r}")

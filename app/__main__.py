@@ -10,8 +10,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from app.model import DemoSettings
-from app.query import SETTINGS, parse_settings
+from app.layers import DemoSettings
+from app.settings import SETTINGS
+from app.settings.query import parse_settings, parse_step
 
 
 def parser() -> argparse.ArgumentParser:
@@ -50,14 +51,15 @@ def main(argv: list[str] | None = None) -> int:
     if settings.error:
         return fail([settings.error])
     if args.command == "export":
-        from app.export import standalone_html
+        from app.exports.html import standalone_html
 
-        steps = len(settings.conv)
-        if not (args.step.isdigit() and 1 <= int(args.step) <= steps):
-            return fail([f"--step={args.step!r} must be a whole number from 1 to {steps}"])
-        args.output.write_text(standalone_html(settings, int(args.step) - 1), encoding="utf-8")
+        try:
+            step = parse_step(args.step, len(settings.conv))
+        except ValueError as error:
+            return fail([str(error)])
+        args.output.write_text(standalone_html(settings, step), encoding="utf-8")
     else:
-        from app.gif import settings_gif
+        from app.exports.gif import settings_gif
 
         try:
             fps = float(args.fps)

@@ -3,7 +3,7 @@
 import panel as pn
 
 from app import ConvolutionDemo
-from app.logs import quiet_browser_departures
+from app.page.logs import quiet_browser_departures
 
 quiet_browser_departures()
 pn.extension(design="native")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import statistics
 
 from playwright.sync_api import sync_playwright
-from serving import CHROMIUM, CHROMIUM_FLAGS, Server
+from support.serving import CHROMIUM, CHROMIUM_FLAGS, Server
 
 READY = "() => Bokeh.documents[0]?.get_model_by_name('conv_readout')?.text.includes('step')"
 FRAMES = """() => new Promise(resolve => {

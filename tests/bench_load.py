@@ -24,9 +24,9 @@ from bench_browser import percentile, repaint_times
 from bokeh.client import pull_session
 from bokeh.util.token import get_session_id
 from playwright.sync_api import sync_playwright
-from serving import CHROMIUM, CHROMIUM_FLAGS, Server
+from support.serving import CHROMIUM, CHROMIUM_FLAGS, Server
 
-import app.views.upload  # noqa: F401  (and the app's own, made when the module loads)
+import app.page.upload  # noqa: F401  (and the app's own, made when the module loads)
 
 WORKERS = 8  # clients opening sessions at once
 DEADLINE_S = 1500  # the whole run stops past this, whatever is left

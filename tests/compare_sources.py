@@ -16,6 +16,7 @@ import pickle
 import subprocess
 import sys
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -105,12 +106,12 @@ def compare(old: dict, new: dict) -> tuple[list[str], list[str]]:
         for name in sorted(before.keys() - after.keys()):
             differences.append(f"{label}: source {name} is gone")
         for name in sorted(after.keys() - before.keys()):
-            added.append(f"{label}: source {name}")
+            added.append(f"source {name}")
         for name in sorted(before.keys() & after.keys()):
             for column in sorted(before[name].keys() - after[name].keys()):
                 differences.append(f"{label}: {name}.{column} is gone")
             for column in sorted(after[name].keys() - before[name].keys()):
-                added.append(f"{label}: {name}.{column} = {after[name][column]!r:.60}")
+                added.append(f"{name}.{column}")
             for column in sorted(before[name].keys() & after[name].keys()):
                 if not same(before[name][column], after[name][column]):
                     differences.append(f"{label}: {name}.{column} differs")
@@ -128,8 +129,8 @@ def main(revision: str) -> int:
     differences, added = compare(old, new)
     sources = sum(len(sources) for sources in new.values())
     print(f"{len(CONFIGURATIONS)} configurations, {sources} sources, against {revision}")
-    for line in added:
-        print(f"  added   {line}")
+    for column, count in sorted(Counter(added).items()):
+        print(f"  added   {column} (in {count} configurations)")
     for line in differences:
         print(f"  DIFFERS {line}")
     print("identical" if not differences else f"{len(differences)} differences")

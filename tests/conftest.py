@@ -1,11 +1,23 @@
-"""Fixtures that start a real `panel serve app` and a real Chromium, and always stop both."""
+"""Fixtures that start a real `panel serve app` and a real Chromium, and always stop both.
+
+Tests under tests/browser/ are marked `browser`: `pytest -m "not browser"` (or `pytest
+tests/unit`) runs the others alone, in seconds.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from serving import CHROMIUM, CHROMIUM_FLAGS, Page, Server
+from support.serving import CHROMIUM, CHROMIUM_FLAGS, Page, Server
+
+BROWSER_TESTS = Path(__file__).parent / "browser"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if BROWSER_TESTS in Path(item.path).parents:
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session")
@@ -17,10 +29,11 @@ def server():
 
 @pytest.fixture(scope="session")
 def browser():
-    playwright_api = pytest.importorskip("playwright.sync_api")
+    from playwright.sync_api import sync_playwright
+
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: the test command installs Debian's chromium")
-    with playwright_api.sync_playwright() as playwright:
+    with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         yield browser
         browser.close()

@@ -1,0 +1,200 @@
+"""Every step of a multi-channel 2-D convolution (cross-correlation, as PyTorch's conv2d).
+
+NumPy only: the app, the exports and the tests all read this module, and none of them
+should need a GUI library to check a number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+from numpy.lib.stride_tricks import as_strided
+
+from app.engine.checks import (
+    MAX_INPUT_CELLS,
+    MAX_STEPS,
+    MAX_WINDOW_READS,
+    Pair,
+    arguments,
+    bias,
+    channels_read,
+    matmul,
+    product_dtype,
+    step_index,
+    window,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One window position: what CS231n's demo highlights and the sum it fills in."""
+
+    index: int  # position in the demo's order
+    filter: int  # output channel k
+    row: int  # output row
+    col: int  # output column
+    channels: tuple[int, ...]  # input channels filter k reads
+    rows: tuple[int, ...]  # padded-input rows the window covers (FH of them)
+    cols: tuple[int, ...]  # padded-input columns the window covers (FW of them)
+    scalars: tuple[float, ...]  # one dot product per entry of channels
+    bias: float
+    value: float  # sum(scalars) + bias
+
+
+class Convolution:
+    """A conv layer's every step: x (C, H, W), w (K, C // groups, FH, FW), b (K,)."""
+
+    def __init__(
+        self,
+        x: object,
+        w: object,
+        b: object = None,
+        *,
+        stride: int | Pair = 1,
+        padding: int | Pair = 0,
+        dilation: int | Pair = 1,
+        groups: int = 1,
+    ) -> None:
+        x, w, groups, axes = arguments(
+            x, w, "(K, C // groups, FH, FW)", groups,
+            stride=stride, padding=padding, dilation=dilation,
+        )  # fmt: skip
+        C, H, W = x.shape  # channels, rows, columns
+        K, Cg, FH, FW = w.shape  # filters, channels per group, kernel rows, kernel columns
+        self.stride = sh, sw = axes["stride"]
+        self.padding = ph, pw = axes["padding"]
+        self.dilation = dh, dw = axes["dilation"]
+        self.groups = groups
+        if K % groups:
+            raise ValueError(f"filters K={K} must be divisible by groups={groups}")
+        if Cg != C // groups:
+            raise ValueError(
+                f"w has {Cg} channels per filter but x has C={C} channels in groups={groups}: "
+                f"w.shape[1] must be C // groups = {C // groups}"
+            )
+        Hp, Wp = H + 2 * ph, W + 2 * pw
+        span_h, span_w = dh * (FH - 1) + 1, dw * (FW - 1) + 1  # the dilated kernel's extent
+        if span_h > Hp:
+            raise ValueError(
+                f"kernel height {FH} with dilation {dh} spans {span_h} rows, more than the "
+                f"padded input height {Hp} (H={H} + 2*padding {ph})"
+            )
+        if span_w > Wp:
+            raise ValueError(
+                f"kernel width {FW} with dilation {dw} spans {span_w} columns, more than the "
+                f"padded input width {Wp} (W={W} + 2*padding {pw})"
+            )
+        OH, OW = (Hp - span_h) // sh + 1, (Wp - span_w) // sw + 1  # PyTorch's floor rule
+        if C * Hp * Wp > MAX_INPUT_CELLS:
+            raise ValueError(
+                f"padded input {C}x{Hp}x{Wp} has {C * Hp * Wp} cells, "
+                f"over the cap {MAX_INPUT_CELLS}"
+            )
+        if K * OH * OW > MAX_STEPS:
+            raise ValueError(f"{K}x{OH}x{OW} = {K * OH * OW} steps, over the cap {MAX_STEPS}")
+        for what, count in (
+            ("window reads C*OH*OW*FH*FW", C * OH * OW * FH * FW),
+            ("partial sums K*(C//groups)*OH*OW", K * Cg * OH * OW),
+        ):
+            if count > MAX_WINDOW_READS:
+                raise ValueError(f"{what} = {count}, over the cap {MAX_WINDOW_READS}")
+        b = bias(b, K)
+
+        self.x, self.w, self.b = x, w, b
+        self.padded = np.zeros((C, Hp, Wp), dtype=x.dtype)  # (C, Hp, Wp)
+        self.padded[:, ph : ph + H, pw : pw + W] = x
+        # Windows are gathered once, already in the dtype they are multiplied in.
+        self._dtype = product_dtype(self.padded, w, Cg * FH * FW, w.size * OH * OW)
+        self._integers = x.dtype.kind in "iu" and w.dtype.kind in "iu"
+        self._patches = self._gather_windows(OH, OW)  # (G, Cg, FH*FW, OH*OW)
+        weights = w.reshape(groups, K // groups, Cg * FH * FW)  # (G, K/G, Cg*FH*FW)
+        patches = self._patches.reshape(groups, Cg * FH * FW, OH * OW)  # a view
+        # The same single contraction as conv2d: (K/G, Cg*FH*FW) @ (Cg*FH*FW, OH*OW) per group.
+        output = matmul(weights, patches, self._dtype, self._integers).reshape(K, OH, OW)
+        self.output = output + b[:, None, None]
+        rows_covered = self._covered(Hp, OH, FH, sh, dh)  # (Hp,)
+        cols_covered = self._covered(Wp, OW, FW, sw, dw)  # (Wp,)
+        # Windows take every (row, col) pair of positions, so coverage is an outer product.
+        self.unvisited = ~np.outer(rows_covered, cols_covered)  # (Hp, Wp)
+
+    def _gather_windows(self, OH: int, OW: int) -> np.ndarray:
+        """Every window's cells, positions last: (G, Cg, FH*FW, OH*OW), one copy of the input."""
+        Cg, FH, FW = self.w.shape[1:]  # channels per group, kernel rows, kernel columns
+        (sh, sw), (dh, dw) = self.stride, self.dilation
+        padded = self.padded.astype(self._dtype, copy=False)
+        by_channel, by_row, by_col = padded.strides  # bytes between neighbours
+        # Every window as a read-only view: what sliding_window_view and slicing give, at a
+        # fraction of their overhead, which dominates for the demo's small inputs.
+        windows = as_strided(
+            padded,
+            shape=(self.padded.shape[0], OH, OW, FH, FW),
+            strides=(by_channel, by_row * sh, by_col * sw, by_row * dh, by_col * dw),
+            writeable=False,
+        )  # (C, OH, OW, FH, FW)
+        # Window positions last keeps the copy and the matmuls on long contiguous rows.
+        return windows.transpose(0, 3, 4, 1, 2).reshape(self.groups, Cg, FH * FW, OH * OW)
+
+    @cached_property
+    def partials(self) -> np.ndarray:
+        """Each channel's dot product before the sum: (K, Cg, OH, OW), computed on first use."""
+        K, Cg, FH, FW = self.w.shape  # filters, channels per group, kernel rows, kernel columns
+        G, (_, OH, OW) = self.groups, self.output.shape
+        weights = self.w.reshape(G, K // G, Cg, FH * FW)  # (G, K/G, Cg, FH*FW)
+        weights = weights.transpose(0, 2, 1, 3)  # (G, Cg, K/G, FH*FW)
+        # One matmul per channel keeps the channels apart, which conv2d never does.
+        sums = matmul(weights, self._patches, self._dtype, self._integers)  # (G, Cg, K/G, P)
+        # (G, Cg, K/G, P) -> (G, K/G, Cg, P) -> (K, Cg, OH, OW): a view when groups = 1
+        return sums.transpose(0, 2, 1, 3).reshape(K, Cg, OH, OW)
+
+    @staticmethod
+    def _covered(size: int, n_out: int, kernel: int, stride: int, dilation: int) -> np.ndarray:
+        """Which of `size` padded positions some window covers along one axis: (size,) bool."""
+        starts = np.arange(n_out) * stride  # (n_out,)
+        covered = np.zeros(size, dtype=bool)  # (size,)
+        covered[(starts[:, None] + np.arange(kernel) * dilation).ravel()] = True
+        return covered
+
+    @property
+    def shape(self) -> tuple[int, int, int]:
+        """The output's (K, OH, OW)."""
+        return self.output.shape
+
+    def __len__(self) -> int:
+        return self.output.size
+
+    def channels_of(self, k: int) -> range:
+        """The input channels filter k reads: its group's slice of C."""
+        return channels_read(k, self.w.shape[0], self.x.shape[0], self.groups)
+
+    def __getitem__(self, n: int) -> Step:
+        n = step_index(n, len(self))
+        K, OH, OW = self.output.shape  # filters, output rows, output columns
+        k, i, j = np.unravel_index(n, (K, OH, OW))
+        FH, FW = self.w.shape[2:]
+        (sh, sw), (dh, dw) = self.stride, self.dilation
+        return Step(
+            index=n,
+            filter=int(k),
+            row=int(i),
+            col=int(j),
+            channels=tuple(self.channels_of(int(k))),
+            rows=window(int(i), FH, sh, dh),
+            cols=window(int(j), FW, sw, dw),
+            scalars=tuple(self.partials[k, :, i, j].tolist()),
+            bias=self.b[k].item(),
+            value=self.output[k, i, j].item(),
+        )
+
+    def __iter__(self) -> Iterator[Step]:
+        return (self[n] for n in range(len(self)))
+
+
+def cs231n_default(seed: int | None = None) -> Convolution:
+    """The CS231n notes' demo: x 5x5x3 of 0..2, padding 1, two 3x3x3 filters of -1..1, stride 2."""
+    rng = np.random.default_rng(seed)
+    x = rng.integers(0, 3, size=(3, 5, 5))  # (C, H, W)
+    w = rng.integers(-1, 2, size=(2, 3, 3, 3))  # (K, C, FH, FW)
+    return Convolution(x, w, np.array([1, 0]), stride=2, padding=1)

@@ -1,0 +1,25 @@
+"""The offline HTML export: one configuration as a self-contained file that plays from disk."""
+
+from __future__ import annotations
+
+from bokeh.document import Document
+from bokeh.embed import file_html
+from bokeh.resources import INLINE
+
+from app.layers import DemoSettings
+
+
+def standalone_html(settings: DemoSettings, step: int = 0, title: str = "Convolution demo") -> str:
+    """The animated demo as one HTML file with BokehJS inlined: it plays from disk, offline.
+
+    Built from the Bokeh models directly: Panel's own save step links stylesheets on a CDN."""
+    if settings.error:
+        raise ValueError(settings.error)
+    document = Document()
+    for place, view in enumerate(settings.views()):
+        figure = view.figure(view.prefix)
+        figure.update(view.scene, step if place == 0 else 0)  # a twin starts at its beginning
+        document.add_root(figure.layout)
+        document.js_on_event("document_ready", figure.start)
+    document.title = title
+    return file_html(document, INLINE, title)

@@ -1,0 +1,10 @@
+"""The figures: each layer's Bokeh models and the JavaScript that animates them in the browser.
+
+Import rule: Bokeh, and app.scene and app.engine below; no param or Panel, nothing above.
+"""
+
+from app.figures.animated import AnimatedFigure
+from app.figures.convolution import ConvolutionFigure
+from app.figures.transposed import TransposedFigure
+
+__all__ = ["AnimatedFigure", "ConvolutionFigure", "TransposedFigure"]

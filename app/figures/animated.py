@@ -1,0 +1,208 @@
+"""What every layer's figure shares: its sources, controls, readout, the browser's timer, and the
+repaint from a scene."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib.resources import files
+
+import numpy as np
+from bokeh.core.properties import value
+from bokeh.core.property.vectorization import Field
+from bokeh.layouts import column, row
+from bokeh.models import (
+    Button,
+    CheckboxGroup,
+    ColumnDataSource,
+    CustomJS,
+    Div,
+    GlyphRenderer,
+    InlineStyleSheet,
+    Range1d,
+    Slider,
+)
+from bokeh.plotting import figure
+
+from app.scene import Scene
+from app.scene.layout import PADDING_CELL, Geometry
+
+SCRIPTS = files("app.figures") / "js"
+CONTROLS = (SCRIPTS / "controls.js").read_text()
+READOUT_CSS = (files("app.figures") / "readout.css").read_text()
+# Constants the scripts share with the server, handed to them rather than written twice.
+CONTRACT = {"padding_cell": PADDING_CELL}
+# A demo wider than the window scrolls; by default a layout is squeezed to 100% of it, which
+# makes cells narrower than tall and runs the headings into each other.
+NO_SQUEEZE = {"max-width": "none", "flex-shrink": "0"}
+FIT_DELAY_MS = 150  # the figure's size on the server follows the browser's (see show)
+
+
+def same_columns(old: dict, new: dict) -> bool:
+    """Whether two sources' columns hold the same values (arrays, lists, lists of images)."""
+    if old.keys() != new.keys():
+        return False
+    for key, after in new.items():
+        before = old[key]
+        if len(before) != len(after):
+            return False
+        if isinstance(after, list) and after and isinstance(after[0], np.ndarray):
+            if not all(np.array_equal(a, b) for a, b in zip(before, after, strict=True)):
+                return False
+        elif not np.array_equal(np.asarray(before), np.asarray(after)):
+            return False
+    return True
+
+
+@cache
+def script(name: str) -> str:
+    """A layer's browser code: the shared controls, then its own file under js/."""
+    return f"{CONTROLS}\n{(SCRIPTS / name).read_text()}"
+
+
+class AnimatedFigure:
+    """A figure with Toggle Movement, step buttons, step and speed sliders and a readout.
+    Subclasses name their sources, their layer's script, and draw in `_draw`."""
+
+    SOURCES: tuple[str, ...] = ()
+    SCRIPT = ""  # the file under js/ that defines render(n) for this layer
+    PREFIX = ""  # what its models' names start with, unless it is given another
+
+    def __init__(self, prefix: str | None = None, *, write_url: bool = False) -> None:
+        prefix = prefix or self.PREFIX
+        self.prefix = prefix  # model names start with it, so two demos share a page
+        self.write_url = write_url  # a served page keeps the paused step in its address
+        self._frame: dict[str, float] = {}  # the picture's size, in pixels and in cells
+        self._fit_pending = False
+        names = ("meta", "edit", "labels", *self.SOURCES)
+        self.sources = {name: ColumnDataSource(name=f"{prefix}_{name}") for name in names}
+        self.sources["edit"].data = {"cell": [""]}
+        self.figure = figure(
+            tools="", toolbar_location=None, name=f"{prefix}_figure", min_border=4,
+            styles=NO_SQUEEZE,
+        )  # fmt: skip
+        self.figure.x_range, self.figure.y_range = Range1d(0, 1), Range1d(1, 0)  # y downwards
+        self.figure.axis.visible = self.figure.grid.visible = False
+        self.figure.outline_line_color = None
+        self.values: list[GlyphRenderer] = []  # the text glyphs of cell values, set by _draw
+        self._draw()
+        self.figure.text("x", "y", text="text", source=self.sources["labels"],
+                         text_font_size="13px", text_font=value("monospace"),
+                         text_baseline="alphabetic")  # fmt: skip
+        self._clear()
+        self.toggle = Button(
+            label="Toggle Movement", name=f"{prefix}_toggle", button_type="primary"
+        )
+        self.back = Button(label="◀ Step back", name=f"{prefix}_back")
+        self.forward = Button(label="Step forward ▶", name=f"{prefix}_forward")
+        self.slider = Slider(start=1, end=2, value=1, step=1, title="Step", name=f"{prefix}_slider")
+        self.speed = Slider(
+            start=0.5, end=60, value=1, step=0.5, title="Speed (steps per second)",
+            name=f"{prefix}_speed",
+        )  # fmt: skip
+        self.finished = CheckboxGroup(
+            labels=["Show the finished output"], name=f"{prefix}_finished"
+        )
+        self.readout = Div(
+            name=f"{prefix}_readout", stylesheets=[InlineStyleSheet(css=READOUT_CSS)], width=330
+        )
+        controls = column(
+            self.toggle, row(self.back, self.forward), self.slider, self.speed, self.finished,
+            self.readout, width=340,
+        )  # fmt: skip
+        self.layout = row(self.figure, controls, name=f"{prefix}_demo", styles=NO_SQUEEZE)
+        self._connect()
+
+    def _draw(self) -> None:
+        raise NotImplementedError
+
+    def update(self, scene: Scene, step: int = 0) -> None:
+        """Repaints every source for a new scene at `step`; `meta` goes last, as its change is
+        what makes the browser redraw."""
+        step = scene.clamp(step)
+        data = scene.sources(step, self.write_url)
+        meta = data.pop("meta")
+        for name, columns in data.items():
+            self.send(name, columns)
+        geometry = scene.geometry
+        for renderer in self.values:
+            renderer.visible = geometry.legible
+            renderer.glyph.background_fill_alpha = scene.VALUE_GROUND
+            renderer.glyph.text_font_size = f"{min(13, round(geometry.cell_px * 0.5))}px"
+        self.slider.update(end=max(len(scene), 2), disabled=len(scene) < 2)
+        self.show(geometry, meta)
+
+    def _clear(self) -> None:
+        """Empty columns for every field a glyph reads: a demo hidden until its mode is chosen
+        has no data yet, and BokehJS cannot draw a glyph whose columns are missing."""
+        for renderer in self.figure.renderers:
+            glyph = renderer.glyph
+            specs = (
+                glyph.lookup(name).property.to_serializable(glyph, name, getattr(glyph, name))
+                for name in glyph.dataspecs()
+            )
+            fields = [spec.field for spec in specs if isinstance(spec, Field)]
+            source = renderer.data_source
+            source.data = {**{key: [] for key in fields}, **source.data}
+
+    def action(self, code: str) -> CustomJS:
+        """A CustomJS that runs `code` with every source, widget and function at hand."""
+        args = dict(self.sources)
+        args.update(
+            readout=self.readout, slider=self.slider, speed=self.speed, toggle=self.toggle,
+            finished=self.finished, demo=self.layout, figure=self.figure, contract=CONTRACT,
+        )  # fmt: skip
+        return CustomJS(args=args, code=f"{script(self.SCRIPT)}\n{code}")
+
+    def _connect(self) -> None:
+        self.toggle.js_on_click(self.action("toggle_movement()"))
+        self.back.js_on_click(self.action("go(state.n - 1)"))
+        self.forward.js_on_click(self.action("go(state.n + 1)"))
+        # A person scrubbing wants to look, so the slider pauses the movement.
+        self.slider.js_on_change(
+            "value", self.action("if (cb_obj.value - 1 !== state.n) go(cb_obj.value - 1)")
+        )
+        self.speed.js_on_change("value", self.action("if (state.timer !== null) play()"))
+        self.finished.js_on_change("active", self.action("render(state.n)"))
+        self.sources["meta"].js_on_change("data", self.action("on_new_arrays()"))
+        self.layout.js_on_change("visible", self.action("on_shown()"))
+        self.figure.js_on_event("tap", self.action("on_cell_tap(cb_obj)"))
+        self.start = self.action("start()")
+
+    def show(self, geometry: Geometry, meta: dict[str, list]) -> None:
+        """Sends `meta`, the change that makes the browser redraw, with the new picture's size
+        in it; the figure here takes that size too, at once if no page shows it yet.
+
+        On a page, the browser sizes the figure from `meta` (fit_frame in controls.js) in one
+        layout pass. Sent in the same patch, width and height would each lay out the whole
+        page and paint the figure before that, 60 ms apiece at the caps; sent a moment later,
+        they reach a browser that has them already and change nothing there."""
+        px = geometry.cell_px
+        self._frame = {
+            "width": int(geometry.width * px) + 8,
+            "height": int(geometry.height * px) + 8,
+            "x_end": geometry.width,
+            "y_start": geometry.height,
+        }
+        self.send("labels", geometry.labels)
+        self.sources["meta"].data = {**meta, **{f"frame_{k}": [v] for k, v in self._frame.items()}}
+        doc = self.figure.document
+        if doc is None or doc.session_context is None:
+            self._fit_here()
+        elif not self._fit_pending:
+            self._fit_pending = True
+            doc.add_timeout_callback(self._fit_here, FIT_DELAY_MS)
+
+    def _fit_here(self) -> None:
+        self._fit_pending = False
+        frame = self._frame
+        self.figure.update(width=frame["width"], height=frame["height"])
+        self.figure.x_range.update(start=0, end=frame["x_end"])
+        self.figure.y_range.update(start=frame["y_start"], end=0)
+
+    def send(self, name: str, columns: dict) -> None:
+        """Gives source `name` new columns, unless they equal what it holds: the browser then
+        has nothing to unpack, index or measure again for it (a cap-sized demo's input values
+        and labels are tens of thousands of items that a change of stride leaves as they were)."""
+        source = self.sources[name]
+        if not same_columns(source.data, columns):
+            source.data = columns

@@ -1,0 +1,82 @@
+"""The convolution's figure as Bokeh models alone (one builder for the server, the HTML export
+and notebooks), animated by js/direct.js; the image layer draws its pictures here too."""
+
+from __future__ import annotations
+
+from bokeh.core.properties import value
+from bokeh.models import GlyphRenderer, HoverTool, TapTool
+
+from app.figures.animated import AnimatedFigure
+from app.scene.style import BLUE, CELL, GREEN, INPUT, OUTPUT, PADDING, RED, WEIGHT
+
+FILLS = {"input_fill": INPUT, "padding_fill": PADDING, "weight_fill": WEIGHT, "output_fill": OUTPUT}
+OUTLINES = {"window_box": (BLUE, 2), "kernel": (RED, 2), "cursor": (GREEN, 3)}
+
+
+class ConvolutionFigure(AnimatedFigure):
+    """Figure, controls and readout of one convolution; `update` repaints them in place."""
+
+    SOURCES = (
+        *FILLS, *OUTLINES, "origins", "cells", "outputs", "scalars", "links", "preview",
+        "unvisited", "cell_text", "output_text", "images", "output_blocks",
+        "levels", "weight_blocks", "output_block_fill",
+    )  # fmt: skip
+    SCRIPT = "direct.js"
+    PREFIX = "conv"
+
+    def _cells(self, name: str, **style: object) -> GlyphRenderer:
+        """A one-cell rectangle at each (x, y) of source `name`."""
+        source = self.sources[name]
+        return self.figure.rect(
+            "x", "y", CELL, CELL, source=source, name=f"{self.prefix}_{name}_glyph", **style
+        )
+
+    def _draw(self) -> None:
+        s, fig = self.sources, self.figure
+        fig.image_rgba(
+            "image", "x", "y", "dw", "dh", source=s["images"], name=f"{self.prefix}_images_glyph"
+        )
+        for name, colour in FILLS.items():
+            self._cells(name, fill_color=colour, line_color=None)
+        # Where cells are too small to draw one by one, a block of one colour is one rectangle.
+        for name, colour in (("weight_blocks", WEIGHT), ("output_block_fill", OUTPUT)):
+            fig.rect("x", "y", "width", "height", source=s[name], fill_color=colour,
+                     line_color=None)  # fmt: skip
+        # One scalar pattern over the few unvisited cells: a per-cell pattern costs a canvas each.
+        self._cells("unvisited", fill_alpha=0, line_color=None, hatch_pattern="/",
+                    hatch_color="#888888", hatch_scale=6)  # fmt: skip
+        # Pointer targets: one transparent rectangle an output block, however many cells.
+        self.output_cells = fig.rect(
+            "x", "y", "width", "height", source=s["output_blocks"], fill_alpha=0, line_color=None
+        )
+        style = {
+            "text_align": "center",
+            "text_baseline": "middle",
+            "background_fill_color": "white",
+        }
+        self.values = [
+            fig.text("x", "y", text=column, source=s[name], text_font=value("monospace"), **style)
+            for name, column in (("cell_text", "text"), ("output_text", "shown"))
+        ]
+        fig.segment("x0", "y0", "x1", "y1", source=s["links"], line_color="black", line_width=1)
+        for name, (colour, width) in OUTLINES.items():
+            self._cells(name, fill_alpha=0, line_color=colour, line_width=width)
+        self._cells("preview", fill_alpha=0, line_color=BLUE, line_dash="dashed", line_width=1.5)
+
+    def _connect(self) -> None:
+        super()._connect()
+        # Output cells answer the pointer in the browser: hover previews, click jumps there.
+        hover = HoverTool(
+            renderers=[self.output_cells],
+            tooltips=None,
+            name=f"{self.prefix}_hover",
+            callback=self.action("on_hover(cb_data.geometry)"),
+        )
+        tap = TapTool(
+            renderers=[self.output_cells],
+            behavior="inspect",
+            name=f"{self.prefix}_tap",
+            callback=self.action("on_tap(cb_data.geometries)"),
+        )
+        self.figure.add_tools(hover, tap)
+        self.figure.js_on_event("mouseleave", self.action("show_preview(sizes(), -1)"))

@@ -1,0 +1,210 @@
+// The controls every animated demo shares, run in the browser. Every CustomJS of a demo is
+// this text, then its layer's own file (direct.js or transposed.js, which define locate,
+// place_highlights, fill_outputs and readout_html for render), then one line that calls an
+// action.
+//
+// Args common to all: meta (one row of sizes, empty until the demo has a layer to show; its
+// keys are the scene's sizes and the contract of app/scene/layout.py: block_slices,
+// block_biases and block_outputs index `origins`, cell_weights and cell_biases index `cells`),
+// figure, readout, slider, speed, toggle, finished, demo (the demo's layout, hidden while another
+// mode is on screen), edit (the cell last tapped, for the server's cell editor), contract
+// (constants shared with the server: padding_cell).
+//
+// Changes made here to data and widgets never travel to the server (the one exception is a
+// tapped cell's name, which the cell editor needs): data arrays are edited in place and
+// announced with change.emit(); widget values are set with {sync: false}. The timer
+// lives on this demo's toggle model, so two demos on one page keep their own.
+const state = (toggle._convolution_demo ??= {timer: null, n: meta.data.start?.[0] ?? 0})
+
+function ready() {
+  // A demo moves only while it is on screen and has a layer to show.
+  return demo.visible && meta.data.N !== undefined
+}
+
+function sizes() {
+  const m = {}
+  for (const key of Object.keys(meta.data)) m[key] = meta.data[key][0]
+  return m
+}
+
+function fmt(value, integer) {
+  if (integer) return String(Math.round(value))
+  const text = (Math.round(value * 100) / 100 + 0).toFixed(2).replace(/\.?0+$/, "")
+  return text === "-0" ? "0" : text
+}
+
+function window_at(m, i, j, r, q) {
+  // Tap (r, q) of the window at (i, j): row i * stride + r * dilation, and so for columns; the
+  // engines' rule (window in app/engine/checks.py).
+  return [i * m.sh + r * m.dh, j * m.sw + q * m.dw]
+}
+
+function escape(text) {
+  return String(text).replace(/[&<>"]/g, (ch) => `&#${ch.charCodeAt(0)};`)
+}
+
+function render(n) {
+  const m = sizes()
+  n = ((Math.round(n) % m.N) + m.N) % m.N
+  state.n = n
+  const at = locate(m, n)
+  place_highlights(m, at)
+  fill_outputs(m, n, at)
+  readout.setv({text: readout_html(m, n, at)}, {sync: false})
+  if (slider.value !== n + 1) slider.setv({value: n + 1}, {sync: false})
+}
+
+function fit_frame() {
+  // The new picture's size, from meta, in one layout pass of the page: set as two changes,
+  // width and height would each lay out the whole page and paint the figure. The server
+  // sends both a moment after meta; they arrive equal to what is here and change nothing.
+  const m = meta.data
+  if (m.frame_width === undefined) return
+  figure.x_range.setv({start: 0, end: m.frame_x_end[0]}, {sync: false})
+  figure.y_range.setv({start: m.frame_y_start[0], end: 0}, {sync: false})
+  const width = m.frame_width[0], height = m.frame_height[0]
+  if (figure.width === width && figure.height === height) return
+  const view = typeof Bokeh === "undefined" ? null : Bokeh.index.find_one(figure)
+  if (view == null) {
+    figure.setv({width, height}, {sync: false})
+  } else {
+    figure.setv({width, height}, {silent: true})
+    view.invalidate_layout()
+  }
+}
+
+function on_new_arrays() {
+  // New numbers from the server: keep the step where it still exists. The new size's layout
+  // would paint at once, and the highlights' move again a frame later: held, they paint
+  // together, once.
+  figure.setv({hold_render: true}, {sync: false})
+  try {
+    if (ready()) render(Math.min(state.n, sizes().N - 1))
+    fit_frame()
+  } finally {
+    figure.setv({hold_render: false}, {sync: false})
+  }
+}
+
+function remember_step() {
+  // A paused step goes into the address, so that copying it shows the same step.
+  if (!meta.data.write_url[0]) return
+  try {
+    const url = new URL(document.location.href)
+    url.searchParams.set("step", String(state.n + 1))
+    history.replaceState(history.state, "", url)
+  } catch (error) {
+    console.warn("the step could not be written to the address", error)
+  }
+}
+
+function stop() {
+  if (state.timer !== null) clearInterval(state.timer)
+  state.timer = null
+}
+
+function go(n) {
+  stop()
+  render(n)
+  remember_step()
+}
+
+function play() {
+  stop()
+  if (!ready()) return
+  state.timer = setInterval(() => render(state.n + 1), 1000 / speed.value)
+}
+
+function toggle_movement() {
+  if (state.timer === null) {
+    play()
+  } else {
+    stop()
+    remember_step()
+  }
+}
+
+function on_key(event) {
+  const target = event.composedPath()[0]
+  const tag = (target && target.tagName) || ""
+  // Typing in a field, or space on a focused button, keeps its usual meaning.
+  if (/^(INPUT|TEXTAREA|SELECT|BUTTON)$/.test(tag) || (target && target.isContentEditable)) return
+  if (!ready()) return
+  const m = sizes()
+  const actions = {
+    " ": toggle_movement,
+    ArrowLeft: () => go(state.n - 1),
+    ArrowRight: () => go(state.n + 1),
+    Home: () => go(0),
+    End: () => go(m.N - 1),
+  }
+  const action = actions[event.key]
+  if (action === undefined || event.ctrlKey || event.altKey || event.metaKey) return
+  event.preventDefault()
+  action()
+}
+
+function name_sliders() {
+  // noUiSlider's handles carry no name of their own; give them their slider's title.
+  for (const model of [slider, speed]) {
+    const view = typeof Bokeh === "undefined" ? null : Bokeh.index.find_one(model)
+    for (const handle of view?.slider_el?.querySelectorAll(".noUi-handle") ?? []) {
+      handle.setAttribute("aria-label", model.title)
+    }
+  }
+}
+
+function start() {
+  fit_frame()
+  if (meta.data.N !== undefined) render(state.n)
+  name_sliders()
+  if (!state.keys) {
+    state.keys = true
+    document.addEventListener("keydown", on_key)
+  }
+  play()
+}
+
+function on_shown() {
+  // The server shows a demo when its mode is chosen: it starts moving as on page load.
+  if (demo.visible) {
+    fit_frame()
+    render(Math.min(state.n, sizes().N - 1))
+    play()
+  } else {
+    stop()
+  }
+}
+
+function cell_at(m, x, y) {
+  // The name of the input, weight or bias cell under (x, y), as the cell editor reads it:
+  // "x,d,row,col" in the input's own rows and columns, "w,k,c,row,col", "b,k", or
+  // contract.padding_cell for zero padding; null elsewhere.
+  const ox = origins.data.x, oy = origins.data.y
+  const inside = (block, rows, cols) => {
+    const r = Math.floor(y - oy[block]), c = Math.floor(x - ox[block])
+    return r >= 0 && r < rows && c >= 0 && c < cols ? [r, c] : null
+  }
+  for (let d = 0; d < m.C; d++) {
+    const cell = inside(d, m.input_rows, m.input_cols)
+    if (cell === null) continue
+    // Padding lies alike on both sides of the input.
+    const r = cell[0] - m.input_row0, c = cell[1] - m.input_col0
+    const rows = m.input_rows - 2 * m.input_row0, cols = m.input_cols - 2 * m.input_col0
+    return r >= 0 && r < rows && c >= 0 && c < cols ? `x,${d},${r},${c}` : contract.padding_cell
+  }
+  for (let s = 0; s < m.K * m.Cg; s++) {
+    const cell = inside(m.block_slices + s, m.FH, m.FW)
+    if (cell !== null) return `w,${Math.floor(s / m.Cg)},${s % m.Cg},${cell[0]},${cell[1]}`
+  }
+  for (let k = 0; k < m.K; k++) {
+    if (inside(m.block_biases + k, 1, 1) !== null) return `b,${k}`
+  }
+  return null
+}
+
+function on_cell_tap(point) {
+  // Editing a value needs the server; a tap on an input, weight or bias cell names it there.
+  const cell = cell_at(sizes(), point.x, point.y)
+  if (cell !== null) edit.data = {cell: [cell]}
+}

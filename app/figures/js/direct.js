@@ -1,0 +1,160 @@
+// The direct convolution's steps, after controls.js. Args: origins (top-left of every
+// block), cells, outputs, output_text (empty while cells are too small to read), scalars,
+// window_box, kernel, cursor, links (the highlight glyphs), preview (the window of a hovered
+// output cell), images and levels (the image
+// mode's pictures, and each output cell's grey level).
+
+function locate(m, n) {
+  const k = Math.floor(n / (m.OH * m.OW))
+  const i = Math.floor(n / m.OW) % m.OH
+  const j = n % m.OW
+  const first = Math.floor(k / (m.K / m.G)) * m.Cg  // the first input channel filter k reads
+  return {k, i, j, first}
+}
+
+function place_window(m, at, target) {
+  const {i, j, first} = at
+  const ox = origins.data.x, oy = origins.data.y, tx = target.data.x, ty = target.data.y
+  let p = 0
+  for (let d = first; d < first + m.Cg; d++) {
+    for (let r = 0; r < m.FH; r++) {
+      for (let q = 0; q < m.FW; q++, p++) {
+        const [row, col] = window_at(m, i, j, r, q)
+        tx[p] = ox[d] + col + 0.5
+        ty[p] = oy[d] + row + 0.5
+      }
+    }
+  }
+  target.change.emit()
+}
+
+function output_at(m, x, y) {
+  // The step whose output cell lies under data point (x, y), or -1.
+  const out0 = m.block_outputs
+  for (let k = 0; k < m.K; k++) {
+    const col = Math.floor(x - origins.data.x[out0 + k]), row = Math.floor(y - origins.data.y[out0 + k])
+    if (row >= 0 && row < m.OH && col >= 0 && col < m.OW) return (k * m.OH + row) * m.OW + col
+  }
+  return -1
+}
+
+function on_hover(point) {
+  const m = sizes()
+  show_preview(m, output_at(m, point.x, point.y))
+}
+
+function on_tap(point) {
+  const n = output_at(sizes(), point.x, point.y)
+  if (n >= 0) go(n)
+}
+
+function show_preview(m, n) {
+  if (n < 0) {
+    preview.data.x.fill(-1000)  // off the plot: nothing hovered
+    preview.change.emit()
+  } else {
+    place_window(m, locate(m, n), preview)
+  }
+}
+
+function place_highlights(m, at) {
+  const {k, i, j, first} = at
+  const ox = origins.data.x, oy = origins.data.y
+  const slice0 = m.block_slices, bias0 = m.block_biases, out0 = m.block_outputs
+  const kx = kernel.data.x, ky = kernel.data.y, l = links.data
+  // The links run from the window's right edge, top and bottom, to the slice's left corners.
+  const top = window_at(m, i, j, 0, 0)[0]
+  const [last_row, last_col] = window_at(m, i, j, m.FH - 1, m.FW - 1)
+  place_window(m, at, window_box)
+  let p = 0
+  for (let c = 0; c < m.Cg; c++) {
+    const d = first + c, s = slice0 + k * m.Cg + c
+    for (let r = 0; r < m.FH; r++) {
+      for (let q = 0; q < m.FW; q++, p++) {
+        kx[p] = ox[s] + q + 0.5
+        ky[p] = oy[s] + r + 0.5
+      }
+    }
+    const right = ox[d] + last_col + 1
+    l.x0[2 * c] = right; l.y0[2 * c] = oy[d] + top; l.x1[2 * c] = ox[s]; l.y1[2 * c] = oy[s]
+    l.x0[2 * c + 1] = right; l.y0[2 * c + 1] = oy[d] + last_row + 1
+    l.x1[2 * c + 1] = ox[s]; l.y1[2 * c + 1] = oy[s] + m.FH
+  }
+  kx[p] = ox[bias0 + k] + 0.5
+  ky[p] = oy[bias0 + k] + 0.5
+  cursor.data.x[0] = ox[out0 + k] + j + 0.5
+  cursor.data.y[0] = oy[out0 + k] + i + 0.5
+  for (const source of [kernel, cursor, links]) source.change.emit()
+}
+
+function paint_pictures(m, n) {
+  // Image mode: output pixels appear as their steps are taken, as the numbers do.
+  if (!m.picture) return
+  const all = finished.active.length > 0, level = levels.data.value, blocks = images.data.image
+  const per = m.OH * m.OW, picture = blocks[m.first_output + m.K]
+  const grey = (v) => (0xFF000000 | (v << 16) | (v << 8) | v) >>> 0
+  for (let k = 0; k < m.K; k++) {
+    const block = blocks[m.first_output + k]
+    for (let p = 0; p < per; p++) {
+      const q = k * per + p
+      block[p] = all || q <= n ? grey(level[q]) : m.blank
+    }
+  }
+  for (let p = 0; p < per; p++) {
+    if (m.rgb) {  // one filter per colour: the picture gains red, then green, then blue
+      const [r, g, b] = [0, 1, 2].map((k) => (all || k * per + p <= n ? level[k * per + p] : 0))
+      picture[p] = (0xFF000000 | (b << 16) | (g << 8) | r) >>> 0
+    } else {
+      picture[p] = all || p <= n ? grey(level[p]) : m.blank
+    }
+  }
+  images.change.emit()
+}
+
+function fill_outputs(m, n, at) {
+  paint_pictures(m, n)
+  const all = finished.active.length > 0
+  const shown = output_text.data.shown, text = output_text.data.text
+  if (shown.length === 0) return
+  for (let q = 0; q < m.N; q++) shown[q] = all || q <= n ? text[q] : ""
+  output_text.change.emit()
+}
+
+function readout_html(m, n, at) {
+  const {k, i, j, first} = at
+  const value = cells.data.value
+  const filters0 = m.cell_weights, bias = m.cell_biases + k
+  const products = m.FH * m.FW <= 25 && m.Cg <= 4
+  const terms = []
+  let html = `<div class="head">step <b class="step">${n + 1}</b> / ${m.N}: `
+  html += `filter w${k} at o[${i},${j}] of o[:,:,${k}]</div>`
+  for (let c = 0; c < m.Cg; c++) {
+    const d = first + c, v = scalars.data.value[n * m.Cg + c], s = fmt(v, m.integer)
+    terms.push(`<span class="term">${v < 0 ? `(${s})` : s}</span>`)
+    html += `<div class="channel"><span class="what">x[:,:,${d}] · w${k}[:,:,${c}]</span>`
+    if (products) {
+      html += `<table class="products" title="window value × weight, cell by cell">`
+      for (let r = 0; r < m.FH; r++) {
+        html += "<tr>"
+        for (let q = 0; q < m.FW; q++) {
+          const [row, col] = window_at(m, i, j, r, q)
+          const x = value[(d * m.Hp + row) * m.Wp + col]
+          const w = value[filters0 + ((k * m.Cg + c) * m.FH + r) * m.FW + q]
+          html += `<td>${fmt(x * w, m.integer)}</td>`
+        }
+        html += "</tr>"
+      }
+      html += "</table>"
+    }
+    html += ` = s<sub>${c}</sub> = <b class="scalar" data-channel="${d}">${escape(s)}</b></div>`
+  }
+  const b = fmt(value[bias], m.integer), o = fmt(outputs.data.value[n], m.integer)
+  const bias_term = b.startsWith("-") ? `(<span class="bias">${b}</span>)` : `<span class="bias">${b}</span>`
+  html += `<div class="sum">${terms.join(" + ")} + ${bias_term}`
+  html += ` = <b class="value">${escape(o)}</b></div>`
+  if (m.relu) {
+    const kept = fmt(Math.max(0, outputs.data.value[n]), m.integer)
+    html += `<div class="sum">ReLU: max(0, ${escape(o)}) = <b class="relu">${escape(kept)}</b></div>`
+  }
+  return html
+}

@@ -1,0 +1,37 @@
+"""The transposed convolution's figure, animated by js/transposed.js: an input cell (blue)
+scales the filter's slices (red), and their sum is added into a window of the output (green)."""
+
+from __future__ import annotations
+
+from bokeh.core.properties import value
+
+from app.figures.animated import AnimatedFigure
+from app.scene.style import BLUE, CELL, GREEN, INPUT, OUTPUT, PADDING, RED, WEIGHT
+
+FILLS = {"input_fill": INPUT, "weight_fill": WEIGHT, "output_fill": OUTPUT, "cropped_fill": PADDING}
+OUTLINES = {"window_box": (BLUE, 3), "kernel": (RED, 2), "cursor": (GREEN, 2)}
+
+
+class TransposedFigure(AnimatedFigure):
+    """The transposed convolution's figure, controls and readout; `update` repaints in place."""
+
+    SOURCES = (
+        *FILLS, *OUTLINES, "origins", "cells", "outputs", "links", "cell_text", "output_text",
+    )  # fmt: skip
+    SCRIPT = "transposed.js"
+    PREFIX = "tconv"
+
+    def _draw(self) -> None:
+        s, fig = self.sources, self.figure
+        for name, colour in FILLS.items():
+            fig.rect("x", "y", CELL, CELL, source=s[name], fill_color=colour, line_color=None)
+        centred = {"text_align": "center", "text_baseline": "middle"}
+        style = {"text_font": value("monospace"), **centred}
+        self.values = [
+            fig.text("x", "y", text="text", source=s[name], name=f"tconv_{name}_glyph", **style)
+            for name in ("cell_text", "output_text")
+        ]
+        fig.segment("x0", "y0", "x1", "y1", source=s["links"], line_color="black", line_width=1)
+        for name, (colour, width) in OUTLINES.items():
+            fig.rect("x", "y", CELL, CELL, source=s[name], fill_alpha=0, line_color=colour,
+                     line_width=width, name=f"tconv_{name}_glyph")  # fmt: skip

@@ -1,0 +1,162 @@
+"""The layers the demo shows, one entry each, and the settings that know which layer they make.
+
+Import rule: app.settings, app.scene and app.figures below (and the engines through them);
+nothing above. Everything that differs between layers is said in its entry here; the page, the
+exports and the command line ask the entry, never the layer's type.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import param
+
+from app.engine import Engine
+from app.figures import AnimatedFigure, ConvolutionFigure, TransposedFigure
+from app.scene import ConvolutionScene, ImageScene, Scene, TransposedScene
+from app.settings import CHOICES, COLUMNS, Settings, builds
+from app.settings.builds import Arrays
+
+# The settings every layer reads: its sizes along both axes, and the seed.
+SPATIAL = ("kernel_height", "kernel_width", "stride", "padding", "dilation", "separate_axes")
+DRAWN = ("values", "height", "width", "depth", "n_filters", "groups", "bias")  # random values
+
+
+@dataclass(frozen=True)
+class Twin:
+    """A second figure beside a layer's own, shown while a switch is on."""
+
+    switch: str  # the Boolean setting that shows it
+    engine: Callable[[Engine], Engine]  # made from the layer's engine
+    layer: str  # the entry whose scene and figure draw it
+    note: str  # said above it (Markdown)
+    prefix: str = "twin"  # its figure's model names start with this
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One layer: how the settings make its numbers and its engine, how it is drawn."""
+
+    arrays: Callable[[Settings], Arrays]  # x, w, b before cells edited by hand
+    engine: Callable[..., Engine]  # from the settings and the (edited) arrays x, w, b
+    scene: type[Scene]  # where every cell goes and what each step highlights
+    figure: type[AnimatedFigure]  # the Bokeh models and the script that animate it
+    settings: tuple[str, ...]  # the settings it reads: the page shows their widgets alone
+    drawing: tuple[str, ...] = ()  # settings that change its picture, not its engine
+    twin: Twin | None = None
+    gif: bool = False  # whether the GIF can draw it (in numbers, frame by frame)
+
+
+TWIN_NOTE = (
+    "**The same output as a direct convolution.** The input spread out with stride - 1 zeros "
+    "between its cells, dilation\u00d7(kernel - 1) - padding zeros around it (output padding "
+    "more at the bottom and right), each filter flipped top to bottom and left to right, "
+    "stride 1. Compare its output with the transposed one above: every number is the same."
+)
+
+LAYERS: dict[str, Layer] = {
+    "convolution": Layer(
+        arrays=builds.random_arrays,
+        engine=builds.convolution,
+        scene=ConvolutionScene,
+        figure=ConvolutionFigure,
+        settings=(*DRAWN, *SPATIAL),
+        gif=True,
+    ),
+    "transposed": Layer(
+        arrays=builds.random_arrays,
+        engine=builds.transposed,
+        scene=TransposedScene,
+        figure=TransposedFigure,
+        settings=(*DRAWN, *SPATIAL, "output_padding", "equivalent"),
+        twin=Twin("equivalent", lambda tconv: tconv.equivalent, "convolution", TWIN_NOTE),
+    ),
+    "image": Layer(
+        arrays=builds.picture_arrays,
+        engine=builds.picture_convolution,
+        scene=ImageScene,
+        figure=ConvolutionFigure,
+        settings=(*SPATIAL, "picture", "kernel", "across_channels", "relu"),
+        drawing=("relu",),
+    ),
+}
+if list(LAYERS) != Settings.param.mode.objects:
+    raise RuntimeError("every choice of Settings.mode needs one entry in LAYERS, in its order")
+
+DRAWING = tuple({name for layer in LAYERS.values() for name in layer.drawing})
+BUILT_FROM = tuple(name for name in CHOICES if name not in (*DRAWING, *COLUMNS))
+
+
+@dataclass(frozen=True)
+class View:
+    """One figure of the page and what it shows: its layer's scene, under an optional note."""
+
+    prefix: str
+    figure: type[AnimatedFigure]
+    scene: Scene
+    note: str = ""
+
+
+class DemoSettings(Settings):
+    """The settings, and the layer they make: rebuilt on every change, the last valid one
+    kept (with the reason) when a change does not fit."""
+
+    conv = param.Parameter(doc="The last valid layer's engine")
+    built = param.Selector(objects=list(LAYERS), doc="Which layer made `conv`")
+    error = param.String(default="", doc="Why the current settings make no layer")
+    tapped = param.String("", doc="The cell last tapped in a figure, as the browser names it")
+
+    def __init__(self, **params) -> None:
+        super().__init__(**params)
+        self._rebuild()
+        self.param.watch(self._rebuild, [*BUILT_FROM, *COLUMNS])
+
+    @property
+    def layer(self) -> Layer:
+        """The entry of the layer on screen (the last valid one)."""
+        return LAYERS[self.built]
+
+    def _rebuild(self, *events: param.parameterized.Event) -> None:
+        # Linked axes copy the rows' values into the columns': the same layer, built once.
+        chosen = {name: getattr(self, name) for name in BUILT_FROM if name != "upload"}
+        upload = None if self.upload is None else self.upload.tobytes()
+        key = (chosen, self.axes(), sorted(self.edits.items()), upload)
+        if key == getattr(self, "_built_from", None):
+            return
+        self._built_from = key
+        try:
+            conv = self.build()
+        except ValueError as error:
+            self.error = str(error)  # the last valid layer stays on screen
+            return
+        self.param.update(conv=conv, built=self.mode, error="")
+
+    def arrays(self) -> Arrays:
+        """x (C, H, W), w (K, C // groups, FH, FW) and b (K,) of the chosen layer, as edited."""
+        return builds.with_edits(self, LAYERS[self.mode].arrays(self))
+
+    def build(self) -> Engine:
+        """The chosen layer's engine, or a ValueError naming what does not fit; its twin is
+        made too, when shown, so that a twin past the engine's caps is refused here."""
+        layer = LAYERS[self.mode]
+        engine = layer.engine(self, *self.arrays())
+        if layer.twin is not None and getattr(self, layer.twin.switch):
+            layer.twin.engine(engine)
+        return engine
+
+    def scene(self) -> Scene:
+        """The layer on screen as its own figure draws it."""
+        drawing = {name: getattr(self, name) for name in self.layer.drawing}
+        return self.layer.scene(self.conv, **drawing)
+
+    def views(self) -> list[View]:
+        """The figures the layer on screen shows, its own first, with their scenes."""
+        layer = self.layer
+        views = [View(layer.figure.PREFIX, layer.figure, self.scene())]
+        twin = layer.twin
+        if twin is not None and getattr(self, twin.switch):
+            drawn_as = LAYERS[twin.layer]
+            scene = drawn_as.scene(twin.engine(self.conv))
+            views.append(View(twin.prefix, drawn_as.figure, scene, twin.note))
+        return views

@@ -1,0 +1,143 @@
+"""ConvolutionDemo: the layers' figures inside a Panel page, with the settings, their messages
+and the address."""
+
+from __future__ import annotations
+
+import secrets
+
+import panel as pn
+import param
+
+from app.figures import AnimatedFigure
+from app.figures.animated import NO_SQUEEZE
+from app.layers import DRAWING, LAYERS, DemoSettings
+from app.page.deferred import Deferred
+from app.page.sidebar import SettingsPanel
+from app.settings import SEED_MAX
+from app.settings.query import parse_settings, parse_step, parse_switch, settings_query
+
+REVEAL_MS = 100  # a figure made after the page loaded is shown this long after it arrives
+
+
+class ConvolutionDemo(pn.viewable.Viewer):
+    """The CS231n convolution demo; keyword arguments are DemoSettings parameters."""
+
+    settings = param.ClassSelector(class_=DemoSettings)
+    step = param.Integer(0, bounds=(0, None), doc="The step shown first (the engine's index)")
+    embed = param.Boolean(False, doc="Drop the settings, for an iframe")
+    notices = param.List(default=[], item_type=str, doc="What was wrong with the address")
+    write_url = param.Boolean(False, doc="Keep the settings and the paused step in the URL")
+
+    def __init__(self, settings: DemoSettings | None = None, **params) -> None:
+        own = {key: params.pop(key) for key in list(params) if key in DemoSettings.param}
+        super().__init__(settings=settings or DemoSettings(**own), **params)
+        # Figures are made when first shown, but the default layer's at once: most visits
+        # never leave it, and every figure adds a hundred models to each session.
+        self.figures: dict[str, AnimatedFigure] = {}
+        self.notes: dict[str, pn.pane.Markdown] = {}
+        self._shown: set[str] = set()  # the figures the layer on screen shows
+        self._pending: set[str] = set()  # figures made after page load, shown a tick later
+        self._live = False  # whether the page is served: figures made later start themselves
+        self.stage = pn.Column(styles=NO_SQUEEZE)
+        default = LAYERS[DemoSettings.param.mode.default].figure
+        self._figure(default.PREFIX, default)
+        self.sidebar = SettingsPanel(self.settings, notices=self.notices)
+        if self.embed:
+            self._layout = pn.Column(self.sidebar.messages, self.stage, margin=0)
+        else:
+            self._layout = pn.Row(self.sidebar, self.stage)
+        self._show(self.step)
+        self.settings.param.watch(self._repaint, ["conv", *DRAWING])
+        doc = pn.state.curdoc
+        if doc is not None and doc.session_context is not None:
+            self._serve(doc)
+
+    @classmethod
+    def from_address(cls, args: dict[str, list[bytes]]) -> ConvolutionDemo:
+        """A demo from a served page's query arguments: bad values get a message and their
+        default; a combination that does not fit keeps the CS231n default on screen."""
+        raw = {key: values[-1].decode("utf-8", "replace") for key, values in args.items() if values}
+        values, notices = parse_settings(raw)
+        if "seed" not in raw:  # new numbers on every visit, as the original; the URL keeps them
+            values["seed"] = secrets.randbelow(SEED_MAX + 1)
+        settings = DemoSettings()
+        settings.param.update(values)
+        step = 0
+        if "step" in raw:
+            try:
+                step = parse_step(raw["step"], len(settings.conv))
+            except ValueError as error:
+                notices.append(f"{error}; using 1")
+        embed = False
+        if "embed" in raw:
+            try:
+                embed = parse_switch("embed", raw["embed"])
+            except ValueError as error:
+                notices.append(f"{error}; showing the full page")
+        return cls(settings, step=step, embed=embed, notices=notices, write_url=True)
+
+    def _serve(self, doc: object) -> None:
+        """What a served page adds: the demo starts moving when the browser says the page is
+        ready, as the original does, and the address follows the demo on screen."""
+        for figure in self.figures.values():
+            doc.js_on_event("document_ready", figure.start)
+        self._live = True
+        if self.write_url and pn.state.location is not None:
+            # Once the page has reported its own address, or that report would undo ours.
+            pn.state.onload(self._write_address)
+            # An invalid setting keeps the last demo, and so leaves the address alone.
+            self.settings.param.watch(Deferred(self._write_address), "conv")
+
+    def _show(self, step: int) -> None:
+        """Repaints the figures of the layer on screen and shows them alone."""
+        views = self.settings.views()
+        self._shown = {view.prefix for view in views}
+        for place, view in enumerate(views):
+            figure = self._figure(view.prefix, view.figure)
+            figure.update(view.scene, step if place == 0 else 0)  # a twin starts at its beginning
+            self.notes[view.prefix].param.update(object=view.note, visible=bool(view.note))
+        for prefix, figure in self.figures.items():
+            if prefix not in self._pending:
+                figure.layout.visible = prefix in self._shown
+            if prefix not in self._shown:
+                self.notes[prefix].visible = False
+
+    def _figure(self, prefix: str, kind: type[AnimatedFigure]) -> AnimatedFigure:
+        """The figure called `prefix`, made and put on the stage on first use."""
+        if prefix in self.figures:
+            return self.figures[prefix]
+        # A layer's own figure keeps its paused step in the address; a twin's is not the page's.
+        figure = kind(prefix, write_url=self.write_url and prefix == kind.PREFIX)
+        figure.sources["edit"].on_change("data", self._cell_tapped)
+        self.figures[prefix] = figure
+        self.notes[prefix] = pn.pane.Markdown(width=900, visible=False)
+        pane = pn.pane.Bokeh(figure.layout, sizing_mode="fixed")
+        self.stage.extend([self.notes[prefix], pane])
+        doc = pn.state.curdoc
+        if self._live and doc is not None:
+            # Arriving hidden, then shown once the browser has it: the browser's "visible"
+            # callback starts it moving, as the page's ready event started the first one.
+            # A next-tick change can still join the patch that creates the model (and then
+            # no change is seen), so the reveal waits for a timer.
+            figure.layout.visible = False
+            self._pending.add(prefix)
+            doc.add_timeout_callback(lambda: self._reveal(prefix), REVEAL_MS)
+        return figure
+
+    def _reveal(self, prefix: str) -> None:
+        self._pending.discard(prefix)
+        self.figures[prefix].layout.visible = prefix in self._shown
+
+    def _cell_tapped(self, attr: str, old: dict, new: dict) -> None:
+        self.settings.tapped = str(new.get("cell", [""])[0])[:40]
+
+    def _repaint(self, *events: param.parameterized.Event) -> None:
+        # One patch for the whole repaint: the browser then redraws once, not once a source.
+        with pn.io.hold():
+            self._show(self.step)
+
+    def _write_address(self, *events: param.parameterized.Event) -> None:
+        pn.state.location.update_query(**settings_query(self.settings))
+
+    def __panel__(self) -> pn.viewable.Viewable:
+        return self._layout

@@ -1,0 +1,154 @@
+"""The settings sidebar: widgets made from the settings' parameters, shown for the layers that
+read them, and what the settings explain: the output size, messages, the downloads."""
+
+from __future__ import annotations
+
+import html
+import io
+from collections.abc import Callable
+
+import panel as pn
+import param
+
+from app.exports.gif import settings_gif
+from app.exports.html import standalone_html
+from app.layers import LAYERS, DemoSettings
+from app.page.deferred import Deferred
+from app.page.editor import CellEditor
+from app.page.image_panel import ImagePanel
+from app.page.widgets import Choice, Radio, switch
+from app.settings import AXES
+from app.settings.query import parse_value
+
+SIZES = ("height", "width", "depth", "n_filters", "kernel_height", "kernel_width")
+
+
+def explain(settings: DemoSettings) -> str:
+    """The output-size formulas and what else the layer on screen needs said, as Markdown."""
+    scene = settings.scene()
+    lines = [f"`{line}`" for line in scene.formulas()]
+    note = scene.note()
+    return "  \n".join(lines) + (f"\n\n{note}" if note else "")
+
+
+def choice(settings: DemoSettings, name: str) -> Choice:
+    """A named drop-down of every value the parameter's bounds allow: the cap is on view."""
+    parameter = settings.param[name]
+    low, high = parameter.bounds
+    label = f"{parameter.label} ({low} to {high})"
+    options = list(range(low, high + 1))
+    return Choice.from_param(parameter, label=label, options=options, width=145)
+
+
+class SettingsPanel(pn.viewable.Viewer):
+    """Widgets for one DemoSettings, the output-size formula, the messages, the cell editor."""
+
+    settings = param.ClassSelector(class_=DemoSettings)
+    notices = param.List(default=[], item_type=str, doc="What was wrong with the address")
+
+    def __init__(self, settings: DemoSettings, **params) -> None:
+        super().__init__(settings=settings, **params)
+        s = settings
+        error = s.param.error.rx()
+        # Messages quote what a person typed: shown as text, never as markup.
+        self.message = pn.pane.Alert(
+            error.rx.pipe(html.escape), alert_type="danger", visible=error.rx.bool(),
+            name="settings_error",
+        )  # fmt: skip
+        notices = "\n".join(f"- {html.escape(notice)}" for notice in self.notices)
+        self.notice = pn.pane.Alert(
+            f"The address had values that do not fit:\n\n{notices}",
+            alert_type="warning", visible=bool(self.notices), name="address_notices",
+        )  # fmt: skip
+        self.messages = pn.Column(self.notice, self.message, width=320, margin=(0, 5))
+        self.explanation = pn.pane.Markdown(explain(s), width=300)
+        s.param.watch(Deferred(lambda: setattr(self.explanation, "object", explain(s))), "conv")
+        self.groups = Choice(label="Groups", options=s.divisors(), value=s.groups, width=145)
+        self.groups.link(s, value="groups")
+        s.param.watch(self._offer_groups, ["depth", "n_filters"])
+        s.param.watch(lambda event: setattr(self.groups, "value", event.new), "groups")
+        self.seed = pn.widgets.TextInput(label="Seed", value=str(s.seed))
+        self.seed.param.watch(self._set_seed, "value")
+        s.param.watch(lambda event: setattr(self.seed, "value", str(event.new)), "seed")
+        new_values = pn.widgets.Button(label="New values", color="success")
+        new_values.on_click(lambda event: s.new_values())
+        reset = pn.widgets.Button(label="Reset to the CS231n default")
+        reset.on_click(lambda event: s.reset())
+        self.export_message = pn.pane.Alert(alert_type="warning", visible=False)
+        downloads = pn.Row(
+            pn.widgets.FileDownload(
+                callback=self._html, filename="convolution-demo.html", label="Download HTML",
+                description="This demo as one file that plays offline", width=150,
+            ),
+            pn.widgets.FileDownload(
+                callback=self._gif, filename="convolution-demo.gif", label="Download GIF",
+                description="Every step as a frame, for slides", width=150,
+            ),
+        )  # fmt: skip
+        self._controls = pn.Column(
+            pn.Row(new_values, reset),
+            downloads,
+            self.export_message,
+            self.seed,
+            Radio.from_param(s.param.mode, label="Layer"),
+            pn.Column(ImagePanel(s), visible=self._reads("picture")),
+            Radio.from_param(s.param["values"], label="Values", visible=self._reads("values")),
+            self._grid(SIZES[:4]),
+            self._grid(SIZES[4:]),
+            self._grid(AXES[:3]),
+            pn.Row(self.groups, visible=self._reads("groups")),
+            self._grid(AXES[3:]),
+            switch(s, "separate_axes"),
+            self._columns_grid(),
+            pn.Row(switch(s, "bias"), visible=self._reads("bias")),
+            pn.Row(switch(s, "equivalent"), visible=self._reads("equivalent")),
+            width=320,
+        )
+        self._layout = pn.Column(self.messages, self._controls, self.explanation, CellEditor(s))
+
+    def _reads(self, *names: str) -> param.reactive.rx:
+        """Whether the chosen layer reads any of these settings: their widgets show only then."""
+        mode = self.settings.param.mode.rx()
+        return mode.rx.pipe(lambda mode: any(name in LAYERS[mode].settings for name in names))
+
+    def _choice(self, name: str, read_as: str | None = None) -> Choice:
+        """The drop-down of setting `name`, shown while the layer reads `read_as` (itself)."""
+        widget = choice(self.settings, name)
+        widget.visible = self._reads(read_as or name)
+        return widget
+
+    def _columns_grid(self) -> pn.GridBox:
+        """The columns' own stride, padding, ... while the axes are set apart."""
+        widgets = [self._choice(f"{axis}_cols", axis) for axis in AXES]
+        return pn.GridBox(*widgets, ncols=2, visible=self.settings.param.separate_axes)
+
+    def _grid(self, names: tuple[str, ...]) -> pn.GridBox:
+        widgets = [self._choice(name) for name in names]
+        return pn.GridBox(*widgets, ncols=2, visible=self._reads(*names))
+
+    def _set_seed(self, event: param.parameterized.Event) -> None:
+        try:
+            self.settings.seed = parse_value("seed", event.new)
+        except ValueError as error:
+            self.settings.error = str(error)
+
+    def _export(self, make: Callable[[], bytes]) -> io.BytesIO | None:
+        try:
+            data = make()
+        except ValueError as error:
+            self.export_message.param.update(object=html.escape(str(error)), visible=True)
+            return None
+        self.export_message.visible = False
+        return io.BytesIO(data)
+
+    def _html(self) -> io.BytesIO | None:
+        return self._export(lambda: standalone_html(self.settings).encode())
+
+    def _gif(self) -> io.BytesIO | None:
+        return self._export(lambda: settings_gif(self.settings))
+
+    def _offer_groups(self, event: param.parameterized.Event) -> None:
+        self.groups.options = self.settings.divisors()
+
+    def __panel__(self) -> pn.viewable.Viewable:
+        return self._layout

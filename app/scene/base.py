@@ -1,0 +1,79 @@
+"""What every layer's scene gives its figure, its export and its GIF: the placed picture, the
+columns of every source at a step (`meta` last, with the browser's contract in it), its words."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+import numpy as np
+
+from app.engine import Engine
+from app.scene.layout import Blocks, Geometry, contract, place
+
+
+class Scene:
+    """One engine as its layer draws it. Subclasses name the blocks, the sources' columns, the
+    sizes their browser script reads, and the output-size formula."""
+
+    VALUE_GROUND = 0.0  # opacity of the white ground under values drawn over cells
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @cached_property
+    def blocks(self) -> Blocks:
+        return self._blocks()
+
+    @cached_property
+    def geometry(self) -> Geometry:
+        """The largest cells at which the picture fits the screen (made on first use: the
+        sidebar asks a scene for its words alone)."""
+        return place(self.blocks)
+
+    def __len__(self) -> int:
+        return len(self.engine)
+
+    def clamp(self, step: int) -> int:
+        """`step` as one of this engine's steps: a new layer may have fewer than the last."""
+        return min(max(step, 0), len(self.engine) - 1)
+
+    def sources(self, step: int, write_url: bool) -> dict[str, dict]:
+        """Every source's columns at `step`, in the order they must reach the page: `meta`
+        last, as its change is what tells the browser to redraw with the new arrays."""
+        data = self._columns(step)
+        (sh, sw), (dh, dw) = self.engine.stride, self.engine.dilation  # for the window's cells
+        sizes = {
+            **self._sizes(),
+            **contract(self.blocks),
+            **dict(sh=sh, sw=sw, dh=dh, dw=dw),
+            "N": len(self.engine),
+            "integer": self.engine.output.dtype.kind in "iu",
+            "start": step,
+            "write_url": write_url,
+        }
+        data["meta"] = {key: [int(value)] for key, value in sizes.items()}
+        return data
+
+    def formulas(self) -> list[str]:
+        """PyTorch's output-size rule with this layer's numbers, for rows and columns."""
+        sizes = self.engine.output.shape[1:]
+        return [f"{axis} = {self._formula(i)} = {sizes[i]}" for i, axis in enumerate(("OH", "OW"))]
+
+    def _formula(self, i: int) -> str:
+        """The output-size rule along axis i (0 rows, 1 columns), with the numbers in it."""
+        raise NotImplementedError
+
+    def note(self) -> str:
+        """What else the picture needs said (cells no window covers); empty if nothing."""
+        return ""
+
+    def _blocks(self) -> Blocks:
+        raise NotImplementedError
+
+    def _columns(self, step: int) -> dict[str, dict]:
+        raise NotImplementedError
+
+    def _sizes(self) -> dict[str, int | np.integer]:
+        """The sizes the layer's browser script reads from `meta`, beyond the shapes of its
+        blocks and the window's strides and dilations that every layer's script reads."""
+        raise NotImplementedError

@@ -1,0 +1,175 @@
+"""The convolution as the CS231n demo draws it: padded input, filters and biases, output; at each
+step a blue window, the red filter and bias, the green output cell, and lines joining them."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from app.engine import Convolution
+from app.scene.base import Scene
+from app.scene.layout import Blocks, border, cell_centres
+from app.scene.marks import filter_cells, link_columns, window_cells
+from app.scene.small import block_images, plain_blocks
+from app.scene.style import format_values, numbers
+
+OFF_PLOT = -1000.0  # where the hover preview waits while no output cell is hovered
+EMPTY_TEXT = {"x": [], "y": [], "text": [], "shown": []}
+EMPTY_IMAGES = {"image": [], "x": [], "y": [], "dw": [], "dh": []}
+EMPTY_CELLS = {"x": [], "y": []}
+EMPTY_BLOCKS = {"x": [], "y": [], "width": [], "height": []}
+FILLS = ("input_fill", "padding_fill", "weight_fill")  # one source a `kind` of cell
+
+
+class ConvolutionScene(Scene):
+    """A Convolution drawn cell by cell, or block by block where cells are too small."""
+
+    engine: Convolution
+
+    def _blocks(self) -> Blocks:
+        C, Hp, Wp = self.engine.padded.shape  # channels, padded rows, padded columns
+        K, OH, OW = self.engine.output.shape
+        ph, pw = self.engine.padding
+        pad = f"+pad {ph}" if ph == pw else f"+pad {ph},{pw}"
+        return Blocks(
+            input_heading=f"Input Volume ({pad}) ({Hp}x{Wp}x{C})",
+            input_shape=(C, Hp, Wp),
+            filter_shape=self.engine.w.shape,
+            reads=[list(self.engine.channels_of(k)) for k in range(K)],
+            output_heading=f"Output Volume ({OH}x{OW}x{K})",
+            output_shape=(K, OH, OW),
+            input_corner=(ph, pw),
+        )
+
+    def cells(self, text: bool = True) -> dict[str, list | np.ndarray]:
+        """Input (with padding), filter and bias cells: centre, text (empty unless `text`),
+        value, and kind (0 input, 1 zero padding, 2 weight or bias)."""
+        conv, geometry = self.engine, self.geometry
+        C, Hp, Wp = conv.padded.shape  # channels, padded rows, padded columns
+        K, Cg, FH, FW = conv.w.shape  # filters, channels per group, kernel rows, kernel columns
+        is_pad = np.tile(border((Hp, Wp), conv.padding, conv.x.shape[1:]).ravel(), C)
+        input_x, input_y = cell_centres(geometry.inputs, (C, Hp, Wp))
+        filter_x, filter_y = cell_centres(geometry.slices.reshape(-1, 2), (K * Cg, FH, FW))
+        n_weights = K * Cg * FH * FW + K
+        values = (conv.padded, conv.w, conv.b)
+        return {
+            "x": np.concatenate([input_x, filter_x, geometry.biases[:, 0] + 0.5]),
+            "y": np.concatenate([input_y, filter_y, geometry.biases[:, 1] + 0.5]),
+            "value": np.concatenate([v.ravel() for v in values]).astype(float),
+            "text": [t for v in values for t in format_values(v)] if text else [],
+            "kind": np.concatenate([is_pad.astype(np.int8), np.full(n_weights, 2, np.int8)]),
+        }
+
+    def shown_output(self) -> np.ndarray:
+        """The output as the picture shows it, (K, OH, OW)."""
+        return self.engine.output
+
+    def highlight(self, n: int) -> dict[str, dict]:
+        """Step n's window (blue), filter and bias (red), output cell (green), and links."""
+        step, geometry = self.engine[n], self.geometry
+        FH, FW = self.engine.w.shape[2:]  # kernel rows, kernel columns
+        inputs = geometry.inputs[list(step.channels)]  # (Cg, 2)
+        ox, oy = geometry.outputs[step.filter]
+        return {
+            "window_box": window_cells(inputs, step.rows, step.cols),
+            "kernel": filter_cells(geometry, step.filter, FH, FW),
+            "cursor": {"x": np.array([ox + step.col + 0.5]), "y": np.array([oy + step.row + 0.5])},
+            "links": link_columns(geometry, step.filter, step.channels, step.rows, step.cols, FH),
+        }
+
+    def _columns(self, step: int) -> dict[str, dict]:
+        conv, geometry = self.engine, self.geometry
+        Cg, FH, FW = conv.w.shape[1:]  # channels per group, kernel rows, kernel columns
+        origins = geometry.origins  # (C + K*Cg + 2K, 2)
+        blocks = plain_blocks(conv, geometry)  # one rectangle a slice, bias and output block
+        cells = self.cells(text=geometry.legible)
+        ox, oy = cell_centres(geometry.outputs, conv.output.shape)  # step order
+        # Values get sources of their own, empty when too small to read: Bokeh measures every
+        # string of a text glyph, shown or not, and at the caps that alone takes seconds.
+        cell_text, output_text = dict(EMPTY_TEXT), dict(EMPTY_TEXT)
+        if geometry.legible:
+            cell_text = {"x": cells["x"], "y": cells["y"], "text": cells["text"]}
+            text = format_values(self.shown_output())
+            shown = [value if q <= step else "" for q, value in enumerate(text)]
+            output_text = {"x": ox, "y": oy, "text": text, "shown": shown}
+        partials = conv.partials.transpose(0, 2, 3, 1)  # (K, OH, OW, Cg): step-major
+        data = {
+            "origins": {"x": origins[:, 0], "y": origins[:, 1]},
+            "cells": {"value": cells["value"]},
+            "cell_text": cell_text,
+            "unvisited": self._unvisited(),
+            "outputs": {"value": numbers(conv.output)},
+            "output_blocks": blocks["outputs"],
+            "output_text": output_text,
+            "scalars": {"value": numbers(partials)},
+            "preview": {"x": np.full(Cg * FH * FW, OFF_PLOT), "y": np.zeros(Cg * FH * FW)},
+        }
+        # Legible cells are drawn one by one, one glyph a colour; smaller ones as an image a
+        # block, since the canvas spends microseconds on every rectangle and thousands add up.
+        for kind, name in enumerate(FILLS):
+            chosen = cells["kind"] == kind
+            data[name] = {"x": cells["x"][chosen], "y": cells["y"][chosen]}
+        data["output_fill"] = {"x": ox, "y": oy}
+        data["images"] = EMPTY_IMAGES
+        data["levels"] = {"value": []}
+        data["weight_blocks"] = data["output_block_fill"] = EMPTY_BLOCKS
+        if not geometry.legible:
+            data.update(dict.fromkeys((*FILLS, "output_fill", "unvisited"), EMPTY_CELLS))
+            data["weight_blocks"] = blocks["weights"]
+            data.update(self._small_cells(blocks))
+        data.update(self.highlight(step))
+        return data
+
+    def _small_cells(self, blocks: dict[str, dict]) -> dict[str, dict]:
+        """Where cells are too small to draw one by one: each input channel an image, each
+        output block a rectangle (of `blocks`, plain_blocks' rectangles)."""
+        return {"images": block_images(self.engine, self.geometry),
+                "output_block_fill": blocks["outputs"]}  # fmt: skip
+
+    def _unvisited(self) -> dict[str, np.ndarray]:
+        """Centres of the padded-input cells no window covers, on every channel."""
+        conv, inputs = self.engine, self.geometry.inputs
+        r, c = np.nonzero(conv.unvisited)  # each (missed,)
+        C = conv.padded.shape[0]
+        d = np.repeat(np.arange(C), r.size)  # (C * missed,)
+        return {
+            "x": inputs[d, 0] + np.tile(c, C) + 0.5,
+            "y": inputs[d, 1] + np.tile(r, C) + 0.5,
+        }
+
+    def _sizes(self) -> dict[str, int]:
+        conv = self.engine
+        Hp, Wp = conv.padded.shape[1:]  # padded rows, padded columns
+        OH, OW = conv.output.shape[1:]
+        return dict(
+            Hp=Hp, Wp=Wp, G=conv.groups, OH=OH, OW=OW, picture=0, relu=0, rgb=0, first_output=0
+        )
+
+    def _formula(self, i: int) -> str:
+        conv = self.engine
+        n, k = conv.x.shape[1 + i], conv.w.shape[2 + i]  # input and kernel size on this axis
+        p, s, d = conv.padding[i], conv.stride[i], conv.dilation[i]
+        return f"floor(({n} + 2*{p} - {d}*({k}-1) - 1)/{s}) + 1"
+
+    def note(self) -> str:
+        """How many padded cells no window covers, and why; empty when every cell is covered."""
+        conv = self.engine
+        missed = int(conv.unvisited.sum())
+        if not missed:
+            return ""
+        reasons = []
+        for axis, i in (("rows", 0), ("columns", 1)):
+            size, kernel = conv.unvisited.shape[i], conv.w.shape[2 + i]
+            span = conv.dilation[i] * (kernel - 1) + 1  # the dilated kernel's extent
+            stride = conv.stride[i]
+            left = (size - span) % stride
+            if left:
+                what = f"{left} {axis}" if left > 1 else axis[:-1]
+                reasons.append(
+                    f"the last {what}: {size} - {span} is not a multiple of stride {stride}, "
+                    "and floor drops the remainder"
+                )
+            lines_missed = int(np.all(conv.unvisited, axis=1 - i).sum())
+            if lines_missed > left:
+                reasons.append(f"{axis} between windows: stride and dilation step over them")
+        where = "; ".join(reasons)
+        return f"{missed} cells of each padded channel are never covered (hatched): {where}."

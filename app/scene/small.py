@@ -1,0 +1,40 @@
+"""Blocks drawn whole where cells are too small to draw one by one: each input channel one
+image, a pixel a cell, and each filter slice, bias and output block one rectangle."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from app.engine import Convolution
+from app.scene.layout import Geometry, border
+from app.scene.style import INPUT, PADDING, UNVISITED, rgba
+
+
+def block_images(conv: Convolution, geometry: Geometry) -> dict[str, list]:
+    """Every input channel as one image, a pixel a cell: for cells too small to draw one by
+    one. (Filters and outputs are one colour a block: plain_blocks draws them.)"""
+    C, Hp, Wp = conv.padded.shape  # channels, padded rows, padded columns
+    is_pad = border((Hp, Wp), conv.padding, conv.x.shape[1:])  # (Hp, Wp)
+    channel = np.where(is_pad, rgba(PADDING), rgba(INPUT))  # (Hp, Wp)
+    missed = np.where(is_pad, rgba(UNVISITED[PADDING]), rgba(UNVISITED[INPUT]))
+    channel = np.where(conv.unvisited, missed, channel).astype(np.uint32)
+    # Every channel looks the same: the same image at each channel's place.
+    return {"image": [channel] * C, "x": geometry.inputs[:, 0], "y": geometry.inputs[:, 1],
+            "dw": np.full(C, Wp), "dh": np.full(C, Hp)}  # fmt: skip
+
+
+def plain_blocks(conv: Convolution, geometry: Geometry) -> dict[str, dict]:
+    """Filter slices and biases, and output blocks, as one rectangle each (centre and size):
+    a canvas draws hundreds of rectangles faster than it makes hundreds of images."""
+    K, Cg, FH, FW = conv.w.shape  # filters, channels per group, kernel rows, kernel columns
+    OH, OW = conv.output.shape[1:]
+    corners = np.concatenate([geometry.slices.reshape(-1, 2), geometry.biases])  # (K*Cg + K, 2)
+    sizes = np.array([(FW, FH)] * (K * Cg) + [(1, 1)] * K, dtype=float)  # (K*Cg + K, 2)
+
+    def rectangles(corners: np.ndarray, sizes: np.ndarray) -> dict:
+        centres = corners + sizes / 2
+        return {"x": centres[:, 0], "y": centres[:, 1], "width": sizes[:, 0],
+                "height": sizes[:, 1]}  # fmt: skip
+
+    outputs = rectangles(geometry.outputs, np.tile([float(OW), float(OH)], (K, 1)))
+    return {"weights": rectangles(corners, sizes), "outputs": outputs}

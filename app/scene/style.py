@@ -1,0 +1,36 @@
+"""The original's colours and how the demo writes a number, for the page, the export and the GIF."""
+
+from __future__ import annotations
+
+import numpy as np
+
+INPUT, PADDING, WEIGHT, OUTPUT = "#DDDDFF", "#DDDDDD", "#FFDDDD", "#DDFFDD"
+KIND_COLOURS = (INPUT, PADDING, WEIGHT)  # the fill of each `kind` that a scene's cells give
+UNVISITED = {INPUT: "#B4B4DC", PADDING: "#B4B4B4"}  # darker, where hatching is too small
+BLUE, RED, GREEN = "#0000AA", "#AA0000", "#00AA00"  # window, filter and bias, output cell
+CELL = 0.86  # cell side in units: the gaps between cells are the original's white lines
+OPAQUE = np.uint32(0xFF000000)
+
+
+def format_values(values: np.ndarray) -> list[str]:
+    """Each value as the demo prints it: integers exactly, reals to two decimals, no '-0'."""
+    values = np.asarray(values)
+    if values.dtype.kind in "iu":
+        return [str(v) for v in values.ravel().tolist()]
+    rounded = np.round(values.ravel(), 2) + 0.0  # + 0.0 turns -0.0 into 0.0
+    return [f"{v:.2f}".rstrip("0").rstrip(".") for v in rounded.tolist()]
+
+
+def numbers(values: np.ndarray) -> np.ndarray:
+    """Values for the browser, flat: integers as int32 where they fit (half the bytes of the
+    float64 everything else goes as; at the caps a change of stride sends 2**18 partial sums)."""
+    values = np.asarray(values).ravel()
+    if values.dtype.kind in "iu" and (values.size == 0 or np.abs(values).max() < 2**31):
+        return values.astype(np.int32)
+    return values.astype(np.float64) + 0.0  # + 0.0 turns -0.0 into 0.0
+
+
+def rgba(hex_colour: str) -> np.uint32:
+    """'#RRGGBB' as Bokeh's packed little-endian RGBA pixel."""
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return np.uint32((255 << 24) | (b << 16) | (g << 8) | r)

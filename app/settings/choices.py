@@ -1,0 +1,120 @@
+"""What a person chooses for the demo: every setting, its cap and its words (param only).
+
+Bounds here are the documented caps, read by the widgets, the URL grammar and the command line
+alike; the default is the CS231n notes' set-up. The layer these settings make, and which of
+them each layer reads, is app.layers' business.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+import param
+
+from app.settings.pictures import KERNELS, PICTURES
+
+SEED_MAX = 2**31 - 1
+
+
+class Settings(param.Parameterized):
+    """Everything that defines one demo, as a person chooses it."""
+
+    height = param.Integer(
+        5, bounds=(1, 32), label="Input height", doc="Input rows, before padding"
+    )
+    width = param.Integer(5, bounds=(1, 32), label="Input width", doc="Input columns")
+    depth = param.Integer(3, bounds=(1, 16), label="Depth (channels)", doc="Input channels")
+    n_filters = param.Integer(2, bounds=(1, 16), label="Filters", doc="Output channels")
+    kernel_height = param.Integer(3, bounds=(1, 11), label="Kernel height", doc="Filter rows")
+    kernel_width = param.Integer(3, bounds=(1, 11), label="Kernel width", doc="Filter columns")
+    # Every setting with a `_cols` twin is set for rows and columns alike until separate_axes.
+    stride = param.Integer(2, bounds=(1, 8), label="Stride (rows)", doc="Rows between windows")
+    stride_cols = param.Integer(2, bounds=(1, 8), label="Stride (columns)")
+    padding = param.Integer(1, bounds=(0, 5), label="Padding (rows)", doc="Zero rows added")
+    padding_cols = param.Integer(1, bounds=(0, 5), label="Padding (columns)")
+    dilation = param.Integer(1, bounds=(1, 5), label="Dilation (rows)", doc="Gap between taps")
+    dilation_cols = param.Integer(1, bounds=(1, 5), label="Dilation (columns)")
+    output_padding = param.Integer(
+        0, bounds=(0, 7), label="Output padding (rows)",
+        doc="Transposed only: rows added at the bottom; must be below stride or dilation",
+    )  # fmt: skip
+    output_padding_cols = param.Integer(0, bounds=(0, 7), label="Output padding (columns)")
+    separate_axes = param.Boolean(False, label="Set rows and columns apart")
+    groups = param.Integer(1, bounds=(1, 16), label="Groups", doc="Must divide depth and filters")
+    bias = param.Boolean(True, label="Bias")
+    values = param.Selector(
+        default="integers",
+        objects=["integers", "decimals", "ones"],
+        label="Values",
+        doc="CS231n's small integers (input 0..2, weights -1..1), one-decimal reals, or all ones",
+    )
+    # Each of these names one entry of app.layers.LAYERS, which checks that they agree.
+    mode = param.Selector(
+        default="convolution", objects=["convolution", "transposed", "image"], label="Layer",
+        doc="A convolution, a transposed convolution (conv_transpose2d), or a real picture",
+    )  # fmt: skip
+    equivalent = param.Boolean(
+        False, label="Show the equivalent direct convolution",
+        doc="Transposed only: zeros inserted, kernel flipped, stride 1, side by side",
+    )  # fmt: skip
+    picture = param.Selector(
+        default="shapes", objects=[*PICTURES, "upload"], label="Picture",
+        doc="Image mode: a shipped 32x32 picture, or the one uploaded",
+    )  # fmt: skip
+    kernel = param.Selector(
+        default="sobel x", objects=list(KERNELS), label="Kernel",
+        doc="Image mode: a classic 3x3 kernel, or random -1..1 integers of the kernel size",
+    )  # fmt: skip
+    across_channels = param.Boolean(
+        False, label="One filter across R, G and B",
+        doc="Image mode: one filter 3 deep (a grey result), or one filter per channel",
+    )  # fmt: skip
+    relu = param.Boolean(False, label="ReLU", doc="Image mode: show max(0, output)")
+    seed = param.Integer(0, bounds=(0, SEED_MAX), label="Seed", doc="Seed of the random values")
+    upload = param.Array(default=None, doc="The uploaded picture, (3, H, W) 0..255")
+    edits = param.Dict(default={}, doc="Cells set by hand: {'x,d,r,c' | 'w,k,c,r,s' | 'b,k': v}")
+
+    def __init__(self, **params) -> None:
+        super().__init__(**params)
+        self._link_axes()
+        self.param.watch(self._link_axes, [*AXES, "separate_axes"])
+
+    def _link_axes(self, *events: param.parameterized.Event) -> None:
+        # The columns' own settings show the rows' values while linked (in widgets, the URL).
+        if not self.separate_axes:
+            self.param.update({f"{axis}_cols": getattr(self, axis) for axis in AXES})
+
+    def axes(self) -> dict[str, tuple[int, int]]:
+        """Every axis setting as (rows, cols): the rows value twice while linked."""
+        return {
+            axis: (
+                getattr(self, axis),
+                getattr(self, f"{axis}_cols" if self.separate_axes else axis),
+            )
+            for axis in AXES
+        }
+
+    def divisors(self) -> list[int]:
+        """The groups values that divide both depth and filters."""
+        limit = min(self.depth, self.n_filters)
+        return [g for g in range(1, limit + 1) if self.depth % g == 0 and self.n_filters % g == 0]
+
+    def new_values(self) -> None:
+        """A new seed; cells edited by hand go with the old values."""
+        self.param.update(seed=secrets.randbelow(SEED_MAX + 1), edits={})
+
+    def reset(self) -> None:
+        """Every choice back to its default (the CS231n notes' set-up) but the seed."""
+        defaults = {name: Settings.param[name].default for name in CHOICES if name != "seed"}
+        self.param.update(defaults)
+
+
+CHOICES = tuple(name for name in Settings.param if name != "name")
+# The settings that travel as text (the URL, the command line): numbers, switches and menus.
+SETTINGS = tuple(
+    name
+    for name in CHOICES
+    if isinstance(Settings.param[name], (param.Integer, param.Boolean, param.Selector))
+)
+AXES = tuple(name for name in CHOICES if f"{name}_cols" in CHOICES)  # stride, padding, ...
+COLUMNS = tuple(f"{axis}_cols" for axis in AXES)

@@ -1,0 +1,72 @@
+"""The served demo in a real Chromium: it moves, pauses, steps, scrubs, and stays in the browser."""
+
+import re
+
+import pytest
+from support.reading import meta, origins, readout_numbers, window_cells
+
+from app.layers import DemoSettings
+
+
+def test_page_loads_without_console_errors_and_moves_on_load(server, page):
+    page.open(server.url)
+    page.page.wait_for_url(re.compile(r"[?&]seed=\d+"))  # a fresh visit's seed is in the URL
+    first = page.step()
+    page.page.wait_for_timeout(2500)
+    assert page.step() > first, "the window should move on load, one step a second"
+    assert page.errors == []
+
+
+def test_toggle_movement_stops_and_starts_again(server, page):
+    page.open(server.url)
+    page.page.get_by_role("button", name="Toggle Movement").click()
+    paused_at = page.step()
+    page.page.wait_for_timeout(2200)
+    assert page.step() == paused_at
+    page.page.get_by_role("button", name="Toggle Movement").click()
+    page.page.wait_for_timeout(2200)
+    assert page.step() != paused_at
+
+
+def test_step_buttons_move_exactly_one_step(server, page):
+    page.open(server.url)
+    page.page.get_by_role("button", name="Toggle Movement").click()
+    start = page.step()
+    page.page.get_by_role("button", name="Step forward").click()
+    assert page.step() == start + 1
+    page.page.get_by_role("button", name="Step forward").click()
+    page.page.get_by_role("button", name="Step back").click()
+    assert page.step() == start + 1
+    assert readout_numbers(page)[0] == start + 2  # the readout counts from 1
+
+
+@pytest.mark.parametrize("n", [0, 7, 13, 17])
+def test_scrubbed_step_shows_the_engines_window_and_numbers(server, page, n):
+    page.open(server.url + "?seed=0")
+    page.model("conv_slider", f"model.value = {n + 1}")
+    conv = DemoSettings().conv  # the page's default settings, seed 0
+    step = conv[n]
+    assert page.step() == n
+    expected = {(d, r, c) for d in step.channels for r in step.rows for c in step.cols}
+    assert window_cells(page) == expected
+    shown_step, scalars, bias, value = readout_numbers(page)
+    assert shown_step == n + 1
+    assert scalars == {d: str(s) for d, s in zip(step.channels, step.scalars, strict=True)}
+    assert bias == str(step.bias) and value == str(step.value)
+    cursor = page.model("conv_cursor", "[model.data.x[0], model.data.y[0]]")
+    ox, oy = origins(page)
+    out = meta(page, "block_outputs") + step.filter
+    assert cursor == [ox[out] + step.col + 0.5, oy[out] + step.row + 0.5]
+
+
+def test_playing_at_full_speed_sends_no_websocket_message(server, page):
+    sent = []
+    page.page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(payload)))
+    page.open(server.url)
+    page.model("conv_speed", "model.value = 60")
+    page.page.wait_for_timeout(500)
+    before, start = len(sent), page.step()
+    page.page.wait_for_timeout(3000)
+    moved = (page.step() - start) % 18
+    assert len(sent) == before, f"{len(sent) - before} messages sent while playing"
+    assert moved > 0  # it did play: 180 steps wrap round the 18 of the default

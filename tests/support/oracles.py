@@ -1,0 +1,57 @@
+"""Independent oracles: each layer's arithmetic written as its definition, one multiply at a
+time, for the tests to hold the engines (and the pages) against."""
+
+import numpy as np
+
+
+def direct_loop(x, w, b, stride, padding, dilation, groups):
+    """Cross-correlation one multiply at a time: (K, Cg, OH, OW) partials and (K, OH, OW)."""
+    C, H, W = x.shape  # channels, rows, columns
+    K, Cg, FH, FW = w.shape  # filters, channels per group, kernel rows, kernel columns
+    (sh, sw), (ph, pw), (dh, dw) = stride, padding, dilation
+    Hp, Wp = H + 2 * ph, W + 2 * pw
+    padded = np.zeros((C, Hp, Wp), dtype=x.dtype)  # (C, Hp, Wp)
+    padded[:, ph : ph + H, pw : pw + W] = x
+    OH = (Hp - dh * (FH - 1) - 1) // sh + 1
+    OW = (Wp - dw * (FW - 1) - 1) // sw + 1
+    partials = np.zeros((K, Cg, OH, OW), dtype=np.result_type(x, w))  # (K, Cg, OH, OW)
+    for k in range(K):
+        group = k // (K // groups)
+        for c in range(Cg):
+            channel = group * Cg + c
+            for i in range(OH):
+                for j in range(OW):
+                    total = 0
+                    for r in range(FH):
+                        for s in range(FW):
+                            total += (
+                                padded[channel, i * sh + r * dh, j * sw + s * dw] * w[k, c, r, s]
+                            )
+                    partials[k, c, i, j] = total
+    output = partials.sum(axis=1) + b[:, None, None]  # (K, OH, OW)
+    return padded, partials, output
+
+
+def scatter_loop(x, w, b, stride, padding, output_padding, dilation, groups):
+    """conv_transpose2d as its definition: every input value times every weight, added into
+    output[i*s + r*d - p]; contributions that fall outside the output are dropped."""
+    C, H, W = x.shape  # channels, rows, columns
+    _, Kg, FH, FW = w.shape  # filters per group, kernel rows, kernel columns
+    (sh, sw), (ph, pw), (oph, opw), (dh, dw) = stride, padding, output_padding, dilation
+    OH = (H - 1) * sh - 2 * ph + dh * (FH - 1) + oph + 1
+    OW = (W - 1) * sw - 2 * pw + dw * (FW - 1) + opw + 1
+    K, Cg = Kg * groups, C // groups
+    output = np.zeros((K, OH, OW), dtype=np.result_type(x, w, b))  # (K, OH, OW)
+    output += b[:, None, None]
+    for c in range(C):
+        group = c // Cg
+        for kg in range(Kg):
+            k = group * Kg + kg
+            for i in range(H):
+                for j in range(W):
+                    for r in range(FH):
+                        for q in range(FW):
+                            oi, oj = i * sh + r * dh - ph, j * sw + q * dw - pw
+                            if 0 <= oi < OH and 0 <= oj < OW:
+                                output[k, oi, oj] += x[c, i, j] * w[c, kg, r, q]
+    return output

@@ -1,0 +1,67 @@
+"""Readers of what a demo's page shows, from its Bokeh models: the highlighted cells, the
+readout's numbers, the sizes in `meta`, and where a cell of the figure is on the screen."""
+
+from __future__ import annotations
+
+import re
+
+from support.serving import Page
+
+
+def meta(page: Page, key: str, demo: str = "conv"):
+    """One size (or contract entry) the demo's browser script reads."""
+    return page.model(f"{demo}_meta", f"model.data.{key}[0]")
+
+
+def origins(page: Page, demo: str = "conv") -> tuple[list[float], list[float]]:
+    """The top-left corner of every block, in the contract's order."""
+    return page.model(f"{demo}_origins", "[Array.from(model.data.x), Array.from(model.data.y)]")
+
+
+def cells_at(page: Page, source: str, blocks, rows: int, cols: int, demo: str = "conv"):
+    """(block, row, col) of every cell centre of `source` that lies on one of `blocks`, each
+    a rows x cols grid."""
+    ox, oy = origins(page, demo)
+    xs, ys = page.model(source, "[Array.from(model.data.x), Array.from(model.data.y)]")
+    found = set()
+    for x, y in zip(xs, ys, strict=True):
+        for block in blocks:
+            row, col = round(y - oy[block] - 0.5), round(x - ox[block] - 0.5)
+            on_grid = abs(y - oy[block] - 0.5 - row) + abs(x - ox[block] - 0.5 - col) < 1e-6
+            if on_grid and 0 <= row < rows and 0 <= col < cols:
+                found.add((block, row, col))
+                break
+    return found
+
+
+def window_cells(page: Page) -> set[tuple[int, int, int]]:
+    """(channel, padded row, padded column) of every blue window cell on screen."""
+    C, Hp, Wp = (meta(page, key) for key in ("C", "Hp", "Wp"))
+    return cells_at(page, "conv_window_box", range(C), Hp, Wp)
+
+
+def readout_numbers(page: Page, demo: str = "conv"):
+    """The step (from 1), each channel's scalar, the bias and the value in the readout."""
+    html = page.model(f"{demo}_readout", "model.text")
+    scalars = {int(d): v for d, v in re.findall(r'data-channel="(\d+)">([^<]+)<', html)}
+    (value,) = re.findall(r'class="value">([^<]+)<', html)
+    (bias,) = re.findall(r'class="bias">([^<]+)<', html)
+    (step,) = re.findall(r'class="step">(\d+)<', html)
+    return int(step), scalars, bias, value
+
+
+def screen_point(page: Page, x: float, y: float, demo: str = "conv") -> list[float]:
+    """Page coordinates of data point (x, y) of the demo's figure."""
+    code = (
+        "(() => { const view = Bokeh.index.find_one(model);"
+        " const box = view.el.getBoundingClientRect(), f = view.frame;"
+        f" return [box.left + f.x_scale.compute({x}), box.top + f.y_scale.compute({y})] }})()"
+    )
+    return page.model(f"{demo}_figure", code)
+
+
+def output_cell_centre(page: Page, k: int, row: int, col: int, demo: str = "conv"):
+    """Page coordinates of output cell (row, col) of filter k."""
+    ox, oy = origins(page, demo)
+    block = meta(page, "block_outputs", demo) + k
+    return screen_point(page, ox[block] + col + 0.5, oy[block] + row + 0.5, demo)

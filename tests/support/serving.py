@@ -1,0 +1,136 @@
+"""A real `panel serve app` and Debian's Chromium, for tests and benchmarks alike."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def answers(url: str, process: subprocess.Popen, seconds: float) -> bool:
+    """Whether `url` answers within `seconds`, while `process` (which serves it) runs."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=5).read()
+            return True
+        except OSError:
+            if process.poll() is not None:
+                return False
+            time.sleep(0.3)
+    return False
+
+
+def stop_group(process: subprocess.Popen) -> None:
+    """Stops a process started in its own session, and everything it started."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+class Server:
+    """`python -m panel serve app` in its own session, stopped by process group."""
+
+    def __init__(self, *extra: str, env: dict[str, str] | None = None) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/app"
+        self.log = open(ROOT / f".server-{self.port}.log", "w+")
+        command = [
+            sys.executable,
+            "-m",
+            "panel",
+            "serve",
+            "app",
+            "--address",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--allow-websocket-origin",
+            f"127.0.0.1:{self.port}",
+            *extra,
+        ]
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+            env={**os.environ, **(env or {})},
+        )  # fmt: skip
+        if not answers(self.url, self.process, seconds=60):
+            output = self.output()
+            self.stop()
+            raise RuntimeError(f"panel serve did not start:\n{output}")
+
+    def output(self) -> str:
+        self.log.flush()
+        self.log.seek(0)
+        return self.log.read()
+
+    def errors(self) -> list[str]:
+        """Log entries with an error or a traceback."""
+        entries = re.split(r"\n(?=\d{4}-\d\d-\d\d \d\d:)", self.output())
+        return [e for e in entries if "Traceback" in e or " ERROR " in e or "ERROR:" in e]
+
+    def stop(self) -> None:
+        stop_group(self.process)
+        self.log.close()
+        Path(self.log.name).unlink(missing_ok=True)
+
+
+class Page:
+    """A browser page with its console errors collected and Bokeh models at hand."""
+
+    def __init__(self, page) -> None:
+        self.page = page
+        self.errors: list[str] = []
+        page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    def open(self, url: str, demo: str = "conv") -> Page:
+        """Opens `url` and waits until the demo named `demo` shows its first step."""
+        self.page.goto(url)
+        self.wait_for(demo)
+        return self
+
+    def wait_for(self, demo: str) -> None:
+        self.page.wait_for_function(
+            "() => window.Bokeh && Bokeh.documents.length > 0"
+            f" && Bokeh.documents[0].get_model_by_name('{demo}_readout')?.text.includes('step')",
+            timeout=30_000,
+        )
+
+    def model(self, name: str, expression: str = "model"):
+        """Evaluates `expression` with `model` bound to the page's Bokeh model called `name`."""
+        return self.page.evaluate(
+            f"() => {{ const model = Bokeh.documents[0].get_model_by_name({name!r}); "
+            f"return {expression} }}"
+        )
+
+    def step(self, demo: str = "conv") -> int:
+        """The engine's index of the step on screen."""
+        return self.model(f"{demo}_slider", "model.value") - 1

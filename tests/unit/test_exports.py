@@ -1,0 +1,60 @@
+"""Exports without a browser: the GIF's frames, and the command line's messages."""
+
+import io
+
+import numpy as np
+from PIL import Image
+from support.cli import run_cli
+
+from app.exports.gif import FrameRenderer, gif_bytes
+from app.layers import DemoSettings
+from app.scene import ConvolutionScene
+
+
+def test_gif_has_a_frame_per_step_with_the_green_cell_where_the_engine_says():
+    settings = DemoSettings(seed=3, stride=1, stride_cols=1, height=4, width=4, n_filters=2)
+    conv = settings.conv
+    scene = ConvolutionScene(conv)
+    gif = Image.open(io.BytesIO(gif_bytes(scene, steps_per_second=2)))
+    assert gif.n_frames == len(conv)
+    assert gif.info["duration"] == 500
+    renderer = FrameRenderer(scene)
+    for n in range(gif.n_frames):
+        gif.seek(n)
+        pixels = np.asarray(gif.convert("RGB")).astype(int)  # (rows, columns, 3)
+        green = np.all(np.abs(pixels - (0, 170, 0)) < 24, axis=2)
+        rows, cols = np.nonzero(green)
+        step = conv[n]
+        x, y = renderer.geometry.outputs[step.filter] + (step.col + 0.5, step.row + 0.5)
+        left, top, right, bottom = renderer._box(x, y)
+        assert (
+            abs(cols.mean() - (left + right) / 2) < 2 and abs(rows.mean() - (top + bottom) / 2) < 2
+        )
+
+
+def test_cli_names_every_bad_value_and_writes_nothing(tmp_path):
+    path = tmp_path / "demo.html"
+    result = run_cli("export", str(path), "--stride", "0", "--kernel-height", "x<b>", "--step", "1")
+    assert result.returncode == 2
+    assert "stride=0 is out of range: it must be from 1 to 8" in result.stderr
+    assert "kernel_height='x<b>' is not a whole number from 1 to 11" in result.stderr
+    assert not path.exists()
+    result = run_cli("export", str(path), "--kernel-height", "9")
+    assert result.returncode == 2 and "padded input height 7" in result.stderr
+    result = run_cli("export", str(path), "--step", "99")
+    assert (
+        result.returncode == 2 and "step='99' must be a whole number from 1 to 18" in result.stderr
+    )
+    result = run_cli("gif", str(tmp_path / "x.gif"), "--fps", "nan")
+    assert result.returncode == 2 and "--fps='nan'" in result.stderr
+    result = run_cli(
+        "gif", str(tmp_path / "x.gif"), "--height", "32", "--width", "32", "--stride", "1"
+    )
+    assert result.returncode == 2 and "over the GIF cap of 400 frames" in result.stderr
+    result = run_cli("gif", str(tmp_path / "x.gif"), "--mode", "transposed")
+    assert (
+        result.returncode == 2 and "for the transposed layer use the HTML export" in result.stderr
+    )
+    result = run_cli("export", str(path), "--mode", "image", "--picture", "../../etc/passwd")
+    assert result.returncode == 2 and "picture='../../etc/passwd' is not one of" in result.stderr
+    assert list(tmp_path.iterdir()) == []

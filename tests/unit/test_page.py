@@ -1,0 +1,46 @@
+"""The page's viewers without a server: as a notebook shows the demo, and what an address or a
+tampered browser message makes of it."""
+
+import panel as pn
+
+from app import ConvolutionDemo
+from app.layers import DemoSettings
+from app.page.editor import CellEditor
+from app.scene.layout import PADDING_CELL
+
+
+def test_demo_renders_as_a_notebook_would():
+    demo = ConvolutionDemo(stride=1, padding=0)
+    root = pn.panel(demo).get_root()
+    meta = [model for model in root.references() if getattr(model, "name", None) == "conv_meta"]
+    assert len(meta) == 1
+    assert meta[0].data["sh"] == [1] and meta[0].data["OH"] == [3] and meta[0].data["N"] == [18]
+    names = {getattr(model, "name", None) for model in root.references()}
+    assert {"conv_toggle", "conv_slider", "conv_readout", "conv_figure"} <= names
+
+
+def test_address_arguments_make_the_demo_and_name_what_is_wrong():
+    demo = ConvolutionDemo.from_address(
+        {"embed": [b"true"], "stride": [b"1"], "seed": [b"4"], "step": [b"7"]}
+    )
+    assert demo.embed and demo.settings.stride == 1 and demo.settings.seed == 4
+    assert demo.step == 6 and demo.notices == []
+    demo = ConvolutionDemo.from_address({"embed": [b"maybe"], "step": [b"99"], "x": [b"\xff"]})
+    assert not demo.embed and demo.step == 0
+    assert demo.notices == [
+        "step='99' must be a whole number from 1 to 18; using 1",
+        "embed='maybe' is not a switch: use true or false; showing the full page",
+    ]
+
+
+def test_a_tampered_tap_from_the_browser_gets_a_message_not_an_exception():
+    settings = DemoSettings(seed=0)
+    editor = CellEditor(settings)
+    for sent in ("x,a,1,1", "x,0,99,1", "w,9,0,0,0", "<b>", "b,1", "x,0,0,0"):
+        settings.tapped = sent
+        if sent in ("b,1", "x,0,0,0"):
+            assert editor.form.visible and editor.cell == sent
+        else:
+            assert not editor.form.visible and editor.message.visible, sent
+    settings.tapped = PADDING_CELL
+    assert "padding cells are zeros" in editor.message.object

@@ -1,0 +1,122 @@
+"""Where the picture puts its blocks and headings: nothing drawn over anything else, the
+original's headings where they fit, compact ones where they alone would widen the picture."""
+
+import itertools
+
+import numpy as np
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from app.layers import DemoSettings
+from app.scene import ConvolutionScene
+from app.scene.layout import CHAR_PX, LABEL_PX, MAX_WIDTH_PX
+
+CAPS = dict(
+    height=32, width=32, depth=16, n_filters=16, kernel_height=11, kernel_width=11, padding=5
+)
+
+
+def rectangles(blocks, geometry) -> tuple[list, list]:
+    """(x, y, width, height) in cell units of every grid, and of every label's text."""
+    H, W = blocks.input_shape[1:]  # input rows and columns as drawn
+    FH, FW = blocks.filter_shape[2:]  # kernel rows and columns
+    OH, OW = blocks.output_shape[1:]
+    grids = (
+        [(x, y, W, H) for x, y in geometry.inputs]
+        + [(x, y, FW, FH) for x, y in geometry.slices.reshape(-1, 2)]
+        + [(x, y, 1, 1) for x, y in geometry.biases]
+        + [(x, y, OW, OH) for x, y in geometry.outputs]
+    )
+    label_h = LABEL_PX / geometry.cell_px
+    labels = [
+        (x, y - 0.85 * label_h, len(text) * CHAR_PX / geometry.cell_px, label_h)
+        for x, y, text in zip(*geometry.labels.values(), strict=True)
+    ]
+    return grids, labels
+
+
+def overlap(a: tuple, b: tuple) -> bool:
+    eps = 1e-9
+    return (
+        a[0] < b[0] + b[2] - eps
+        and b[0] < a[0] + a[2] - eps
+        and a[1] < b[1] + b[3] - eps
+        and b[1] < a[1] + a[3] - eps
+    )
+
+
+def assert_nothing_overlaps(blocks, geometry) -> None:
+    grids, labels = rectangles(blocks, geometry)
+    texts = geometry.labels["text"]
+    for (i, a), (j, b) in itertools.combinations(enumerate(labels), 2):
+        assert not overlap(a, b), f"labels {texts[i]!r} and {texts[j]!r} overlap"
+    for (i, a), grid in itertools.product(enumerate(labels), grids):
+        assert not overlap(a, grid), f"label {texts[i]!r} lies over a grid at {grid[:2]}"
+    for a, b in itertools.combinations(grids, 2):
+        assert not overlap(a, b), f"grids at {a[:2]} and {b[:2]} overlap"
+    for x, y, width, height in grids + labels:
+        assert x >= 0 and y >= 0
+        assert x + width <= geometry.width + 1e-9 and y + height <= geometry.height + 1e-9
+
+
+@st.composite
+def layers(draw):
+    depth = draw(st.sampled_from([1, 2, 3, 4, 6, 8, 12, 16]))
+    filters = draw(st.sampled_from([1, 2, 3, 4, 6, 8, 12, 16]))
+    divisors = [g for g in range(1, min(depth, filters) + 1) if not depth % g and not filters % g]
+    return DemoSettings(
+        mode=draw(st.sampled_from(["convolution", "transposed"])),
+        height=draw(st.integers(1, 32)),
+        width=draw(st.integers(1, 32)),
+        depth=depth,
+        n_filters=filters,
+        kernel_height=draw(st.integers(1, 11)),
+        kernel_width=draw(st.integers(1, 11)),
+        stride=draw(st.integers(1, 3)),
+        padding=draw(st.integers(0, 5)),
+        groups=draw(st.sampled_from(divisors)),
+    )
+
+
+@settings(max_examples=150, deadline=None)
+@given(layers())
+def test_no_heading_or_grid_is_drawn_over_another(layer):
+    assume(not layer.error)  # a combination the settings refuse draws nothing new
+    scene = layer.scene()
+    assert_nothing_overlaps(scene.blocks, scene.geometry)
+
+
+def test_the_default_keeps_the_originals_headings_and_cells():
+    scene = ConvolutionScene(DemoSettings().conv)
+    blocks, geometry = scene.blocks, scene.geometry
+    assert geometry.cell_px == 26
+    texts = geometry.labels["text"]
+    assert {"Filter W0 (3x3x3)", "Filter W1 (3x3x3)", "b0 (bias)", "w1[:,:,2]"} <= set(texts)
+    assert_nothing_overlaps(blocks, geometry)
+
+
+def test_grouped_filters_name_the_channels_they_read_while_values_are_legible():
+    geometry = DemoSettings(depth=6, n_filters=4, groups=2).scene().geometry
+    assert geometry.legible
+    assert {"w0[:,:,0] of x[:,:,0]", "w3[:,:,2] of x[:,:,5]"} <= set(geometry.labels["text"])
+
+
+def test_at_the_caps_the_filters_share_one_heading_and_the_picture_stays_narrow():
+    for stride in (1, 2):
+        scene = DemoSettings(**CAPS, stride=stride).scene()
+        blocks, geometry = scene.blocks, scene.geometry
+        texts = geometry.labels["text"]
+        assert "Filters W0..W15 (11x11x16 each)" in texts
+        assert {f"W{k}" for k in range(16)} | {f"b{k}" for k in range(16)} <= set(texts)
+        assert not any(text.startswith("Filter W") for text in texts)
+        # Each filter's full heading made every one of them 171 px wide: 3725 px in all.
+        assert geometry.width * geometry.cell_px < 1800
+        assert_nothing_overlaps(blocks, geometry)
+
+
+def test_compact_headings_come_only_when_values_are_too_small_to_read():
+    geometry = DemoSettings(depth=8, n_filters=8, kernel_height=5, kernel_width=5).scene().geometry
+    assert not geometry.legible
+    assert "Filters W0..W7 (5x5x8 each)" in geometry.labels["text"]
+    assert geometry.width * geometry.cell_px <= MAX_WIDTH_PX + 16
+    np.testing.assert_array_less(0, geometry.slices[..., 1])  # under the shared heading
