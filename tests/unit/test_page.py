@@ -41,6 +41,6 @@ def test_a_tampered_tap_from_the_browser_gets_a_message_not_an_exception():
         if sent in ("b,1", "x,0,0,0"):
             assert editor.form.visible and editor.cell == sent
         else:
-            assert not editor.form.visible and editor.message.visible, sent
+            assert not editor.form.visible and editor.message.text, sent
     settings.tapped = PADDING_CELL
-    assert "padding cells are zeros" in editor.message.object
+    assert "padding cells are zeros" in editor.message.text
