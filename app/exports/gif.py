@@ -7,14 +7,20 @@ import io
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from app.exports.frames import palette, write_gif
 from app.layers import DemoSettings
 from app.scene import ConvolutionScene
 from app.scene.style import BLUE, CELL, GREEN, KIND_COLOURS, OUTPUT, RED, format_values
 
 MAX_FRAMES = 400  # a GIF past this is no slide; the HTML export plays any length
-MAX_FRAME_PIXELS = 4_000_000  # frames are drawn one at a time, so this bounds the memory
+# Frames x pixels: the work of drawing, and the file's size (0.04 to 0.07 bytes a pixel of a
+# frame, as measured on the demo's pictures): at most about 18 MB and 15 s of drawing.
+MAX_GIF_PIXELS = 250_000_000
+MAX_FRAME_SIZE = (1920, 1200)  # a projector's: larger pictures are drawn with smaller cells
 FRAME_CELL_PX = 34  # large enough to read from the back of a lecture hall
+MIN_FRAME_CELL_PX = 16  # below this a cell's value no longer fits in it
 CAPTION_PX = 64
+COLOURS = palette(grounds=("#FFFFFF", *KIND_COLOURS, OUTPUT), marks=(BLUE, RED, GREEN))
 
 
 def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
@@ -29,7 +35,7 @@ class FrameRenderer:
         self.conv = conv = scene.engine
         self.geometry = scene.geometry
         # Cells drawn larger than on screen, labels scaled with them.
-        self.scale = max(FRAME_CELL_PX, self.geometry.cell_px)
+        self.scale = frame_scale(self.geometry.width, self.geometry.height, len(conv))
         width = round(self.geometry.width * self.scale) + 8
         height = round(self.geometry.height * self.scale) + CAPTION_PX
         self.size = (width, height)
@@ -106,6 +112,33 @@ class FrameRenderer:
         return image
 
 
+def frame_scale(width: float, height: float, frames: int) -> float:
+    """Pixels a cell for a picture `width` x `height` cells wide and tall: FRAME_CELL_PX, or
+    less where the frame would not fit a projector or the GIF would pass MAX_GIF_PIXELS; a
+    ValueError where that leaves cells too small to read."""
+    fits_screen = min((MAX_FRAME_SIZE[0] - 8) / width, MAX_FRAME_SIZE[1] / height)
+    # frames * (width*s + 8) * (height*s + CAPTION_PX) <= MAX_GIF_PIXELS, solved for s
+    a, b = width * height, width * CAPTION_PX + 8 * height
+    c = 8 * CAPTION_PX - MAX_GIF_PIXELS / frames
+    fits_work = (-b + (b * b - 4 * a * c) ** 0.5) / (2 * a) if c < 0 else 0.0
+    if fits_screen < MIN_FRAME_CELL_PX:
+        w, h = MAX_FRAME_SIZE
+        raise ValueError(
+            f"this picture is {width:.0f}x{height:.0f} cells: a GIF frame of {w}x{h} would "
+            f"draw them under {MIN_FRAME_CELL_PX} px, too small to read: choose a smaller "
+            "layer, or Download HTML, which draws any size"
+        )
+    if fits_work < MIN_FRAME_CELL_PX:
+        least = frames * (width * MIN_FRAME_CELL_PX + 8) * (height * MIN_FRAME_CELL_PX + CAPTION_PX)
+        raise ValueError(
+            f"a GIF of {frames} frames of this picture would take {least / 1e6:.0f} million "
+            f"pixels even with {MIN_FRAME_CELL_PX} px cells, over the cap of "
+            f"{MAX_GIF_PIXELS / 1e6:.0f} million (about 20 MB): choose fewer steps (a larger "
+            "stride, fewer filters, a smaller input) or Download HTML, which plays any length"
+        )
+    return min(FRAME_CELL_PX, fits_screen, fits_work)
+
+
 def gif_bytes(scene: ConvolutionScene, steps_per_second: float = 1.0) -> bytes:
     """Every step of a convolution's scene as one frame, looping, at the given pace."""
     conv = scene.engine
@@ -114,17 +147,9 @@ def gif_bytes(scene: ConvolutionScene, steps_per_second: float = 1.0) -> bytes:
     if len(conv) > MAX_FRAMES:
         raise ValueError(f"{len(conv)} steps is over the GIF cap of {MAX_FRAMES} frames")
     renderer = FrameRenderer(scene)
-    width, height = renderer.size
-    if width * height > MAX_FRAME_PIXELS:
-        raise ValueError(
-            f"a {width}x{height} frame is over the GIF cap of {MAX_FRAME_PIXELS} pixels"
-        )
-    rest = (renderer.frame(n) for n in range(1, len(conv)))  # drawn as they are written
     buffer = io.BytesIO()
-    renderer.frame(0).save(
-        buffer, format="GIF", save_all=True, append_images=rest, loop=0,
-        duration=round(1000 / steps_per_second), optimize=False,
-    )  # fmt: skip
+    frames = (renderer.frame(n) for n in range(len(conv)))  # drawn as they are written
+    write_gif(frames, buffer, round(1000 / steps_per_second), COLOURS)
     return buffer.getvalue()
 
 
