@@ -31,6 +31,11 @@ class PictureUpload(JSComponent):
       input.addEventListener("change", async () => {
         const file = input.files[0]
         if (!file) return
+        if (file.size === 0) {
+          model.refused = `${file.name}: the file is empty. The previous picture stays.`
+          input.value = ""
+          return
+        }
         if (file.size > model.cap) {
           const mb = (file.size / 1e6).toFixed(1), cap = (model.cap / 1e6).toFixed(0)
           const why = `${file.name}: ${mb} MB, over the ${cap} MB cap.`

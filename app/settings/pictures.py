@@ -6,6 +6,7 @@ Pillow comes with Bokeh; it decodes the shipped pictures and the uploads, nothin
 from __future__ import annotations
 
 import io
+import re
 import warnings
 from importlib.resources import files
 
@@ -47,9 +48,12 @@ def decode_picture(data: bytes) -> np.ndarray:
         raise ValueError(
             f"the file has {len(data) / 1e6:.1f} MB, over the {MAX_UPLOAD_BYTES / 1e6:.0f} MB cap"
         )
+    if not data:
+        raise ValueError("the file is empty")
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            # Pillow warns from 89 megapixels; the cap below, far under that, says more.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
             if image.format not in UPLOAD_FORMATS:
                 raise ValueError(f"a {image.format} image: upload a PNG or a JPEG")
@@ -64,7 +68,11 @@ def decode_picture(data: bytes) -> np.ndarray:
                 )
             image.draft("RGB", (PICTURE_SIDE * 4, PICTURE_SIDE * 4))  # JPEGs decode smaller
             image.load()
-    except (UnidentifiedImageError, Image.DecompressionBombWarning, Image.DecompressionBombError):
+    except Image.DecompressionBombError as error:  # past twice Pillow's limit: no image at all
+        pixels = re.search(r"\((\d+) pixels\)", str(error))
+        size = f"{pixels.group(1)} pixels" if pixels else "too many pixels"
+        raise ValueError(f"{size}, over the cap of {MAX_UPLOAD_PIXELS}") from None
+    except UnidentifiedImageError:
         raise ValueError("the file is not a PNG or JPEG image that can be read") from None
     except (OSError, SyntaxError) as error:
         raise ValueError(f"the image is damaged and cannot be read ({error})") from None

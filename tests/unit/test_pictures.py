@@ -45,6 +45,10 @@ def test_grey_and_transparent_uploads_become_rgb_over_white():
         (encoded(Image.new("RGB", (4, 4)), "GIF"), "a GIF image: upload a PNG or a JPEG"),
         (encoded(Image.new("I;16", (4, 4))), "pixel mode I;16"),
         (encoded(Image.new("1", (6000, 5000))), "6000x5000 pixels, over the cap of 25000000"),
+        # Past Pillow's own warning (89 megapixels) and past its error (179 megapixels).
+        (encoded(Image.new("1", (12000, 10000))), "12000x10000 pixels, over the cap of 25000000"),
+        (encoded(Image.new("1", (20000, 10000))), "200000000 pixels, over the cap of 25000000"),
+        (b"", "the file is empty"),
         (b"\x89PNG\r\n\x1a\n" + b"\0" * 6_000_000, "6.0 MB, over the 5 MB cap"),
         (encoded(Image.new("RGB", (40, 40)))[:-30], "damaged"),
     ],
