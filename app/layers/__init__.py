@@ -28,6 +28,7 @@ class Twin:
     """A second figure beside a layer's own, shown while a switch is on."""
 
     switch: str  # the Boolean setting that shows it
+    name: str  # what it is, in words
     engine: Callable[[Engine], Engine]  # made from the layer's engine
     layer: str  # the entry whose scene and figure draw it
     note: str  # said above it (Markdown)
@@ -70,7 +71,13 @@ LAYERS: dict[str, Layer] = {
         scene=TransposedScene,
         figure=TransposedFigure,
         settings=(*DRAWN, *SPATIAL, "output_padding", "equivalent"),
-        twin=Twin("equivalent", lambda tconv: tconv.equivalent, "convolution", TWIN_NOTE),
+        twin=Twin(
+            switch="equivalent",
+            name="the equivalent direct convolution",
+            engine=lambda tconv: tconv.equivalent,
+            layer="convolution",
+            note=TWIN_NOTE,
+        ),
     ),
     "image": Layer(
         arrays=builds.picture_arrays,
@@ -139,10 +146,14 @@ class DemoSettings(Settings):
     def build(self) -> Engine:
         """The chosen layer's engine, or a ValueError naming what does not fit; its twin is
         made too, when shown, so that a twin past the engine's caps is refused here."""
-        layer = LAYERS[self.mode]
+        layer, twin = LAYERS[self.mode], LAYERS[self.mode].twin
         engine = layer.engine(self, *self.arrays())
-        if layer.twin is not None and getattr(self, layer.twin.switch):
-            layer.twin.engine(engine)
+        if twin is not None and getattr(self, twin.switch):
+            try:
+                twin.engine(engine)
+            except ValueError as error:
+                label = self.param[twin.switch].label
+                raise ValueError(f"{twin.name}: {error} (turn off '{label}')") from None
         return engine
 
     def scene(self) -> Scene:
