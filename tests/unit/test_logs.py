@@ -7,11 +7,11 @@ import threading
 
 from tornado.websocket import WebSocketClosedError
 
-from app.page.logs import quiet_browser_departures
+from app.page.logs import harden_server
 
 
 def test_a_closed_websocket_in_a_forgotten_task_is_one_warning(caplog):
-    quiet_browser_departures()
+    harden_server()
 
     async def write_to_a_departed_browser() -> None:
         raise WebSocketClosedError()
@@ -38,7 +38,7 @@ def test_a_closed_websocket_in_a_forgotten_task_is_one_warning(caplog):
 
 
 def test_other_errors_keep_their_level_and_traceback(caplog):
-    quiet_browser_departures()
+    harden_server()
     try:
         raise ValueError("a real bug")
     except ValueError:
