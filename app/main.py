@@ -3,9 +3,16 @@
 import panel as pn
 
 from app import ConvolutionDemo
-from app.page.logs import quiet_browser_departures
+from app.page.admission import admit
+from app.page.logs import harden_server
 
-quiet_browser_departures()
+harden_server()
 pn.extension(design="native")
 
-ConvolutionDemo.from_address(pn.state.session_args).servable(title="Convolution demo")
+full = admit(pn.state.curdoc)
+if full:
+    pn.pane.HTML(f"<p>{full}</p>").servable(title="Convolution demo", location=False)
+else:
+    # No Panel Location: the demo keeps the address itself (app/page/address.py says why).
+    demo = ConvolutionDemo.from_address(pn.state.session_args)
+    demo.servable(title="Convolution demo", location=False)

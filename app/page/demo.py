@@ -4,6 +4,7 @@ and the address."""
 from __future__ import annotations
 
 import secrets
+from urllib.parse import urlencode
 
 import panel as pn
 import param
@@ -11,6 +12,7 @@ import param
 from app.figures import AnimatedFigure
 from app.figures.animated import NO_SQUEEZE
 from app.layers import DRAWING, LAYERS, DemoSettings
+from app.page.address import AddressBar
 from app.page.deferred import Deferred
 from app.page.sidebar import SettingsPanel
 from app.settings import SEED_MAX
@@ -26,6 +28,7 @@ class ConvolutionDemo(pn.viewable.Viewer):
     step = param.Integer(0, bounds=(0, None), doc="The step shown first (the engine's index)")
     embed = param.Boolean(False, doc="Drop the settings, for an iframe")
     notices = param.List(default=[], item_type=str, doc="What was wrong with the address")
+    address_step = param.Boolean(False, doc="Whether the address named a step (then kept)")
     write_url = param.Boolean(False, doc="Keep the settings and the paused step in the URL")
 
     def __init__(self, settings: DemoSettings | None = None, **params) -> None:
@@ -74,7 +77,10 @@ class ConvolutionDemo(pn.viewable.Viewer):
                 embed = parse_switch("embed", raw["embed"])
             except ValueError as error:
                 notices.append(f"{error}; showing the full page")
-        return cls(settings, step=step, embed=embed, notices=notices, write_url=True)
+        return cls(
+            settings, step=step, embed=embed, notices=notices, write_url=True,
+            address_step="step" in raw,
+        )  # fmt: skip
 
     def _serve(self, doc: object) -> None:
         """What a served page adds: the demo starts moving when the browser says the page is
@@ -82,9 +88,11 @@ class ConvolutionDemo(pn.viewable.Viewer):
         for figure in self.figures.values():
             doc.js_on_event("document_ready", figure.start)
         self._live = True
-        if self.write_url and pn.state.location is not None:
-            # Once the page has reported its own address, or that report would undo ours.
-            pn.state.onload(self._write_address)
+        if self.write_url:
+            # The step only as the page was opened with it: after that the browser keeps it.
+            opened_at = {"step": str(self.step + 1)} if self.address_step else {}
+            self.address = AddressBar(query=self._query(opened_at))
+            self._layout.append(self.address)
             # An invalid setting keeps the last demo, and so leaves the address alone.
             self.settings.param.watch(Deferred(self._write_address), "conv")
 
@@ -129,15 +137,24 @@ class ConvolutionDemo(pn.viewable.Viewer):
         self.figures[prefix].layout.visible = prefix in self._shown
 
     def _cell_tapped(self, attr: str, old: dict, new: dict) -> None:
-        self.settings.tapped = str(new.get("cell", [""])[0])[:40]
+        # The browser names one cell in a one-row column; a page altered by hand may send
+        # anything else, which names no cell.
+        cells = new.get("cell") if isinstance(new, dict) else None
+        cell = cells[0] if isinstance(cells, list) and len(cells) == 1 else ""
+        self.settings.tapped = str(cell)[:40]
 
     def _repaint(self, *events: param.parameterized.Event) -> None:
         # One patch for the whole repaint: the browser then redraws once, not once a source.
         with pn.io.hold():
             self._show(self.step)
 
+    def _query(self, extra: dict[str, str]) -> str:
+        """The address's query: every setting, the edits, embed if on, and `extra`."""
+        query = settings_query(self.settings) | ({"embed": "true"} if self.embed else {})
+        return urlencode(query | extra)
+
     def _write_address(self, *events: param.parameterized.Event) -> None:
-        pn.state.location.update_query(**settings_query(self.settings))
+        self.address.query = self._query({})
 
     def __panel__(self) -> pn.viewable.Viewable:
         return self._layout

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import html
-
 import panel as pn
 import param
 
 from app.layers import DemoSettings
+from app.page.notice import Notice
 from app.scene.layout import PADDING_CELL
 from app.settings.cells import parse_cell, parse_edit_value
 
@@ -27,7 +26,7 @@ class CellEditor(pn.viewable.Viewer):
         self.value.param.watch(self._set, "enter_pressed")
         clear = pn.widgets.Button(label="Clear all edits", width=130)
         clear.on_click(lambda event: setattr(self.settings, "edits", {}))
-        self.message = pn.pane.Alert(alert_type="warning", visible=False, margin=(0, 10))
+        self.message = Notice()
         self.form = pn.Row(self.value, set_button, visible=False)
         hint = "Click an input, weight or bias cell to change its value."
         self._layout = pn.Column(
@@ -36,7 +35,7 @@ class CellEditor(pn.viewable.Viewer):
         settings.param.watch(self._tapped, "tapped")
 
     def _tapped(self, event: param.parameterized.Event) -> None:
-        self.message.visible = False
+        self.message.text = ""
         if event.new == PADDING_CELL:
             return self._say("padding cells are zeros by definition; pick an input cell")
         try:
@@ -45,7 +44,7 @@ class CellEditor(pn.viewable.Viewer):
             x, w, b = self.settings.arrays()
             now = {"x": x, "w": w, "b": b}[name][index].item()
         except (ValueError, IndexError):
-            return self._say(f"{html.escape(event.new[:40])} is no cell of this demo")
+            return self._say(f"{event.new[:40]!r} is no cell of this demo")
         if name == "x":
             label = f"x[:,:,{index[0]}] row {index[1]}, column {index[2]}"
         elif name == "w":
@@ -59,14 +58,15 @@ class CellEditor(pn.viewable.Viewer):
     def _say(self, text: str) -> None:
         self.form.visible = False
         self.cell = ""
-        self.message.param.update(object=text, visible=True)
+        self.message.text = text
 
     def _set(self, event: object) -> None:
         try:
             value = parse_edit_value(self.value.value_input or self.value.value)
         except ValueError as error:
-            return self.message.param.update(object=html.escape(str(error)), visible=True)
-        self.message.visible = False
+            self.message.text = str(error)
+            return
+        self.message.text = ""
         self.settings.edits = {**self.settings.edits, self.cell: value}
 
     def __panel__(self) -> pn.viewable.Viewable:

@@ -7,6 +7,7 @@ import html
 import panel as pn
 import param
 
+from app.page.notice import Notice
 from app.page.upload import PictureUpload
 from app.page.widgets import Choice, switch
 from app.settings import Settings
@@ -43,7 +44,7 @@ class ImagePanel(pn.viewable.Viewer):
         self.upload = PictureUpload(margin=(0, 10))
         self.upload.param.watch(self._uploaded, "encoded")
         self.upload.param.watch(self._refused, "refused")
-        self.message = pn.pane.Alert(alert_type="warning", visible=False, name="upload_error")
+        self.message = Notice()
         depends = [s.param.kernel, s.param.across_channels, s.param.seed, s.param.kernel_height,
                    s.param.kernel_width]  # fmt: skip
         table = pn.pane.HTML(pn.bind(lambda *args: kernel_table(s), *depends), width=300)
@@ -61,7 +62,7 @@ class ImagePanel(pn.viewable.Viewer):
 
     def _refused(self, event: param.parameterized.Event) -> None:
         if event.new:
-            self.message.param.update(object=html.escape(event.new[:200]), visible=True)
+            self.message.text = event.new[:200]
 
     def _uploaded(self, event: param.parameterized.Event) -> None:
         if not event.new:
@@ -71,11 +72,10 @@ class ImagePanel(pn.viewable.Viewer):
         try:
             pixels = decode_picture(data)
         except ValueError as error:
-            name = html.escape(self.upload.filename[:60] or "the file")
-            text = f"{name}: {html.escape(str(error))}. The previous picture stays."
-            self.message.param.update(object=text, visible=True)
+            name = self.upload.filename[:60] or "the file"
+            self.message.text = f"{name}: {error}. The previous picture stays."
             return
-        self.message.visible = False
+        self.message.text = ""
         self.settings.param.update(upload=pixels, picture="upload")
 
     def __panel__(self) -> pn.viewable.Viewable:

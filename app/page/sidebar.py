@@ -3,19 +3,15 @@ read them, and what the settings explain: the output size, messages, the downloa
 
 from __future__ import annotations
 
-import html
-import io
-from collections.abc import Callable
-
 import panel as pn
 import param
 
-from app.exports.gif import settings_gif
-from app.exports.html import standalone_html
 from app.layers import LAYERS, DemoSettings
 from app.page.deferred import Deferred
+from app.page.downloads import Downloads
 from app.page.editor import CellEditor
 from app.page.image_panel import ImagePanel
+from app.page.notice import Notice
 from app.page.widgets import Choice, Radio, switch
 from app.settings import AXES
 from app.settings.query import parse_value
@@ -49,17 +45,12 @@ class SettingsPanel(pn.viewable.Viewer):
     def __init__(self, settings: DemoSettings, **params) -> None:
         super().__init__(settings=settings, **params)
         s = settings
-        error = s.param.error.rx()
         # Messages quote what a person typed: shown as text, never as markup.
-        self.message = pn.pane.Alert(
-            error.rx.pipe(html.escape), alert_type="danger", visible=error.rx.bool(),
-            name="settings_error",
-        )  # fmt: skip
-        notices = "\n".join(f"- {html.escape(notice)}" for notice in self.notices)
-        self.notice = pn.pane.Alert(
-            f"The address had values that do not fit:\n\n{notices}",
-            alert_type="warning", visible=bool(self.notices), name="address_notices",
-        )  # fmt: skip
+        self.message = Notice(text=s.param.error, kind="danger")
+        self.notice = Notice()
+        if self.notices:
+            listed = "".join(f"\n- {notice}" for notice in self.notices)
+            self.notice.text = f"The address had values that do not fit:{listed}"
         self.messages = pn.Column(self.notice, self.message, width=320, margin=(0, 5))
         self.explanation = pn.pane.Markdown(explain(s), width=300)
         s.param.watch(Deferred(lambda: setattr(self.explanation, "object", explain(s))), "conv")
@@ -74,21 +65,9 @@ class SettingsPanel(pn.viewable.Viewer):
         new_values.on_click(lambda event: s.new_values())
         reset = pn.widgets.Button(label="Reset to the CS231n default")
         reset.on_click(lambda event: s.reset())
-        self.export_message = pn.pane.Alert(alert_type="warning", visible=False)
-        downloads = pn.Row(
-            pn.widgets.FileDownload(
-                callback=self._html, filename="convolution-demo.html", label="Download HTML",
-                description="This demo as one file that plays offline", width=150,
-            ),
-            pn.widgets.FileDownload(
-                callback=self._gif, filename="convolution-demo.gif", label="Download GIF",
-                description="Every step as a frame, for slides", width=150,
-            ),
-        )  # fmt: skip
         self._controls = pn.Column(
             pn.Row(new_values, reset),
-            downloads,
-            self.export_message,
+            Downloads(s),
             self.seed,
             Radio.from_param(s.param.mode, label="Layer"),
             pn.Column(ImagePanel(s), visible=self._reads("picture")),
@@ -131,21 +110,6 @@ class SettingsPanel(pn.viewable.Viewer):
             self.settings.seed = parse_value("seed", event.new)
         except ValueError as error:
             self.settings.error = str(error)
-
-    def _export(self, make: Callable[[], bytes]) -> io.BytesIO | None:
-        try:
-            data = make()
-        except ValueError as error:
-            self.export_message.param.update(object=html.escape(str(error)), visible=True)
-            return None
-        self.export_message.visible = False
-        return io.BytesIO(data)
-
-    def _html(self) -> io.BytesIO | None:
-        return self._export(lambda: standalone_html(self.settings).encode())
-
-    def _gif(self) -> io.BytesIO | None:
-        return self._export(lambda: settings_gif(self.settings))
 
     def _offer_groups(self, event: param.parameterized.Event) -> None:
         self.groups.options = self.settings.divisors()

@@ -92,9 +92,12 @@ def parse_edits(text: str) -> dict[str, int | float]:
 
 def parse_step(text: str, steps: int) -> int:
     """A step counted from 1, as the URL and the command line give it, as the engine's index."""
-    if not (text.strip().isascii() and text.strip().isdigit() and 1 <= int(text) <= steps):
+    digits = text.strip()
+    if not (
+        digits.isascii() and digits.isdigit() and len(digits) <= 12 and 1 <= int(digits) <= steps
+    ):
         raise ValueError(f"step={shown(text)} must be a whole number from 1 to {steps}")
-    return int(text) - 1
+    return int(digits) - 1
 
 
 def settings_query(settings: Settings) -> dict[str, str]:

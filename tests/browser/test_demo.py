@@ -7,7 +7,6 @@ from support.reading import meta, origins, readout_numbers, window_cells
 
 from app.layers import DemoSettings
 
-
 COUNT_STEPS = """new Promise(resolve => {
   let changes = 0
   model.connect(model.properties.value.change, () => { changes += 1 })

@@ -1,6 +1,7 @@
 """Exports without a browser: the GIF's frames, and the command line's messages."""
 
 import io
+import time
 
 import numpy as np
 from PIL import Image
@@ -58,3 +59,29 @@ def test_cli_names_every_bad_value_and_writes_nothing(tmp_path):
     result = run_cli("export", str(path), "--mode", "image", "--picture", "../../etc/passwd")
     assert result.returncode == 2 and "picture='../../etc/passwd' is not one of" in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_refuses_what_would_pass_a_cap_with_a_message_and_no_traceback(tmp_path):
+    twin = ["--mode", "transposed", "--equivalent", "true", "--depth", "16", "--n-filters", "1",
+            "--height", "32", "--width", "32", "--kernel-height", "11", "--kernel-width", "11",
+            "--stride", "3", "--dilation", "3", "--padding", "0"]  # fmt: skip
+    result = run_cli("export", str(tmp_path / "twin.html"), *twin)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "error: the equivalent direct convolution: window reads" in result.stderr
+    huge = "--height 24 --width 24 --depth 1 --n-filters 2 --kernel-height 7 --kernel-width 7"
+    huge = [*huge.split(), "--stride", "2", "--padding", "5"]
+    start = time.monotonic()
+    result = run_cli("gif", str(tmp_path / "huge.gif"), *huge)
+    assert (
+        result.returncode == 2 and "392 frames" in result.stderr and "cap of 250" in result.stderr
+    )
+    assert time.monotonic() - start < 15  # refused before a frame is drawn (it took 92 s)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_gif_at_the_work_cap_stays_under_20_mb_and_holds_every_frame():
+    settings = DemoSettings(height=12, width=12, depth=2, stride=1, values="decimals", seed=1)
+    data = gif_bytes(ConvolutionScene(settings.conv))
+    gif = Image.open(io.BytesIO(data))
+    assert gif.n_frames == len(settings.conv) == 288
+    assert len(data) < 20e6

@@ -1,0 +1,121 @@
+"""Downloads drawn in a worker process: a GIF takes seconds of work that, on the server's own
+event loop, would keep every other visitor waiting. One export is drawn at a time, a few wait
+their turn, and the rest are told to come back."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+import panel as pn
+import param
+
+from app.exports.jobs import choices_of, render
+from app.layers import DemoSettings
+from app.page.notice import Notice
+
+MAX_WAITING = 3  # exports waiting for the worker; more are refused with a message
+FORGET_S = 30  # a file's bytes stay in the session this long after it was sent
+log = logging.getLogger("app")
+
+
+def _yield_to_server() -> None:
+    """The worker draws at a lower priority: where cores are few, the server's visitors
+    come first and the export takes longer."""
+    os.nice(10)
+
+
+class Exports:
+    """This server process's worker, started on the first export (spawned, not forked: a
+    fork would copy the server's sessions and threads)."""
+
+    def __init__(self) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+        self.waiting = 0
+
+    async def draw(self, kind: str, choices: dict[str, object]) -> bytes:
+        """The export's bytes, drawn off the event loop; a ValueError says why it is refused."""
+        if self.waiting >= MAX_WAITING:
+            raise ValueError(
+                f"the server is drawing {self.waiting} other downloads: try again in a minute"
+            )
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                1, mp_context=multiprocessing.get_context("spawn"), initializer=_yield_to_server
+            )
+        self.waiting += 1
+        try:
+            return await asyncio.get_running_loop().run_in_executor(
+                self._pool, render, kind, choices
+            )
+        except BrokenProcessPool:
+            self._pool = None  # the worker died (out of memory?): the next export starts one
+            raise ValueError("the worker drawing downloads stopped: try again") from None
+        finally:
+            self.waiting -= 1
+
+
+EXPORTS = Exports()
+
+
+class Download(pn.widgets.FileDownload):
+    """A FileDownload whose callback may refuse by returning None: nothing is sent, and the
+    page says why (Panel's own would log a traceback for the None). A file sent is forgotten
+    a little later: each session would otherwise keep its last GIF, megabytes of it."""
+
+    def _sync_data(self, fileobj: object) -> None:
+        if fileobj is None:
+            return
+        super()._sync_data(fileobj)
+        doc = pn.state.curdoc
+        if doc is not None and doc.session_context is not None:
+            doc.add_timeout_callback(lambda: self.param.update(data=None), FORGET_S * 1000)
+
+
+class Downloads(pn.viewable.Viewer):
+    """Download HTML and Download GIF for the demo on screen, and what they are doing."""
+
+    settings = param.ClassSelector(class_=DemoSettings)
+
+    def __init__(self, settings: DemoSettings, **params) -> None:
+        super().__init__(settings=settings, **params)
+        self.status = Notice(kind="info")
+        self.message = Notice()
+        buttons = pn.Row(
+            Download(
+                callback=self._html, filename="convolution-demo.html", label="Download HTML",
+                description="This demo as one file that plays offline", width=150,
+            ),
+            Download(
+                callback=self._gif, filename="convolution-demo.gif", label="Download GIF",
+                description="Every step as a frame, for slides", width=150,
+            ),
+        )  # fmt: skip
+        self._layout = pn.Column(buttons, self.status, self.message, margin=0)
+
+    async def _export(self, kind: str) -> io.BytesIO | None:
+        self.message.text = ""
+        self.status.text = f"Drawing the {kind.upper()}..."
+        try:
+            data = await EXPORTS.draw(kind, choices_of(self.settings))
+        except ValueError as error:
+            log.warning("refused a %s download: %s", kind, error)
+            self.message.text = f"No {kind.upper()}: {error}"
+            return None
+        finally:
+            self.status.text = ""
+        return io.BytesIO(data)
+
+    async def _html(self) -> io.BytesIO | None:
+        return await self._export("html")
+
+    async def _gif(self) -> io.BytesIO | None:
+        return await self._export("gif")
+
+    def __panel__(self) -> pn.viewable.Viewable:
+        return self._layout
