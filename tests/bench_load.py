@@ -52,7 +52,7 @@ def open_session(url: str):
     start = time.perf_counter()
     page = urllib.request.urlopen(url, timeout=30).read().decode()
     token = re.search(r'"token":\s*"([^"]+)"', page).group(1)
-    session = pull_session(session_id=get_session_id(token), url=url)
+    session = pull_session(session_id=get_session_id(token), url=url.split("?")[0])
     return session, time.perf_counter() - start
 
 
