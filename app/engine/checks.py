@@ -5,6 +5,9 @@ NumPy only, like every module of app.engine.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TypedDict
+
 import numpy as np
 
 # Caps that keep one request from exhausting a shared server. They sit far above what the
@@ -46,21 +49,34 @@ def numeric(name: str, array: object, ndim: int, shape_doc: str) -> np.ndarray:
     return array.astype(np.result_type(array.dtype, np.float32), copy=False)
 
 
+class Options(TypedDict, total=False):
+    """The keywords both engines take, as PyTorch's conv2d and conv_transpose2d do: an int, or
+    a (rows, cols) pair; groups an int. Left out, each is its least value (0 for paddings)."""
+
+    stride: int | Pair
+    padding: int | Pair
+    dilation: int | Pair
+    groups: int
+
+
 def arguments(
-    x: object, w: object, w_shape: str, groups: int, **axes: int | Pair
+    engine: str, x: object, w: object, w_shape: str, options: Mapping[str, object], taken: type
 ) -> tuple[np.ndarray, np.ndarray, int, dict[str, Pair]]:
-    """What both engines take, checked: x (C, H, W) and w (`w_shape`) as finite real arrays
-    with no empty dimension, groups at least 1 and dividing C, and each axis setting (stride,
-    padding, ...) as a (rows, cols) pair at least its least value (0 for paddings, else 1)."""
+    """What an engine is given, checked: x (C, H, W) and w (`w_shape`) as finite real arrays
+    with no empty dimension, groups at least 1 and dividing C, and every other keyword that
+    the TypedDict `taken` names as a (rows, cols) pair at least its least value."""
+    for name in options.keys() - taken.__optional_keys__:
+        raise TypeError(f"{engine}() got an unexpected keyword argument {name!r}")
     x = numeric("x", x, 3, "(C, H, W)")
     w = numeric("w", w, 4, w_shape)
-    groups = pair("groups", groups, 1)[0]
-    pairs = {name: pair(name, value, 0 if "padding" in name else 1) for name, value in axes.items()}
+    groups = pair("groups", options.get("groups", 1), 1)[0]
+    least = {name: 0 if "padding" in name else 1 for name in taken.__optional_keys__}
+    axes = {name: pair(name, options.get(name, low), low) for name, low in least.items()}
     if min(x.shape) < 1 or min(w.shape) < 1:
         raise ValueError(f"x {x.shape} and w {w.shape} must have no empty dimension")
     if x.shape[0] % groups:
         raise ValueError(f"input channels C={x.shape[0]} must be divisible by groups={groups}")
-    return x, w, groups, pairs
+    return x, w, groups, axes
 
 
 def bias(b: object, K: int) -> np.ndarray:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Unpack
 
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
@@ -17,7 +18,7 @@ from app.engine.checks import (
     MAX_INPUT_CELLS,
     MAX_STEPS,
     MAX_WINDOW_READS,
-    Pair,
+    Options,
     arguments,
     bias,
     channels_read,
@@ -47,21 +48,10 @@ class Step:
 class Convolution:
     """A conv layer's every step: x (C, H, W), w (K, C // groups, FH, FW), b (K,)."""
 
-    def __init__(
-        self,
-        x: object,
-        w: object,
-        b: object = None,
-        *,
-        stride: int | Pair = 1,
-        padding: int | Pair = 0,
-        dilation: int | Pair = 1,
-        groups: int = 1,
-    ) -> None:
+    def __init__(self, x: object, w: object, b: object = None, **options: Unpack[Options]) -> None:
         x, w, groups, axes = arguments(
-            x, w, "(K, C // groups, FH, FW)", groups,
-            stride=stride, padding=padding, dilation=dilation,
-        )  # fmt: skip
+            "Convolution", x, w, "(K, C // groups, FH, FW)", options, Options
+        )
         C, H, W = x.shape  # channels, rows, columns
         K, Cg, FH, FW = w.shape  # filters, channels per group, kernel rows, kernel columns
         self.stride = sh, sw = axes["stride"]

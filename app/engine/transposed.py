@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Unpack
 
 import numpy as np
 
@@ -18,6 +19,7 @@ from app.engine.checks import (
     MAX_INPUT_CELLS,
     MAX_STEPS,
     MAX_WINDOW_READS,
+    Options,
     Pair,
     arguments,
     bias,
@@ -45,25 +47,22 @@ class TransposedStep:
     bias: float
 
 
+class TransposedOptions(Options, total=False):
+    """The transposed layer's keywords: the direct layer's, and output padding (rows added
+    at the bottom, columns at the right), which PyTorch keeps below stride or dilation."""
+
+    output_padding: int | Pair
+
+
 class TransposedConvolution:
     """x (C, H, W), w (C, K // groups, FH, FW) as PyTorch stores it, b (K,)."""
 
     def __init__(
-        self,
-        x: object,
-        w: object,
-        b: object = None,
-        *,
-        stride: int | Pair = 1,
-        padding: int | Pair = 0,
-        output_padding: int | Pair = 0,
-        dilation: int | Pair = 1,
-        groups: int = 1,
+        self, x: object, w: object, b: object = None, **options: Unpack[TransposedOptions]
     ) -> None:
         x, w, groups, axes = arguments(
-            x, w, "(C, K // groups, FH, FW)", groups, stride=stride, padding=padding,
-            output_padding=output_padding, dilation=dilation,
-        )  # fmt: skip
+            "TransposedConvolution", x, w, "(C, K // groups, FH, FW)", options, TransposedOptions
+        )
         C, H, W = x.shape  # channels, rows, columns
         Cw, Kg, FH, FW = w.shape  # channels, filters per group, kernel rows, kernel columns
         self.groups = groups

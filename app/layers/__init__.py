@@ -56,38 +56,33 @@ TWIN_NOTE = (
     "stride 1. Compare its output with the transposed one above: every number is the same."
 )
 
+EQUIVALENT = Twin(
+    switch="equivalent",
+    name="the equivalent direct convolution",
+    engine=lambda tconv: tconv.equivalent,
+    layer="convolution",
+    note=TWIN_NOTE,
+)
+
+# fmt: off
 LAYERS: dict[str, Layer] = {
     "convolution": Layer(
-        arrays=builds.random_arrays,
-        engine=builds.convolution,
-        scene=ConvolutionScene,
-        figure=ConvolutionFigure,
-        settings=(*DRAWN, *SPATIAL),
-        gif=True,
+        arrays=builds.random_arrays, engine=builds.convolution,
+        scene=ConvolutionScene, figure=ConvolutionFigure,
+        settings=(*DRAWN, *SPATIAL), gif=True,
     ),
     "transposed": Layer(
-        arrays=builds.random_arrays,
-        engine=builds.transposed,
-        scene=TransposedScene,
-        figure=TransposedFigure,
-        settings=(*DRAWN, *SPATIAL, "output_padding", "equivalent"),
-        twin=Twin(
-            switch="equivalent",
-            name="the equivalent direct convolution",
-            engine=lambda tconv: tconv.equivalent,
-            layer="convolution",
-            note=TWIN_NOTE,
-        ),
+        arrays=builds.random_arrays, engine=builds.transposed,
+        scene=TransposedScene, figure=TransposedFigure,
+        settings=(*DRAWN, *SPATIAL, "output_padding", "equivalent"), twin=EQUIVALENT,
     ),
     "image": Layer(
-        arrays=builds.picture_arrays,
-        engine=builds.picture_convolution,
-        scene=ImageScene,
-        figure=ConvolutionFigure,
-        settings=(*SPATIAL, "picture", "kernel", "across_channels", "relu"),
-        drawing=("relu",),
+        arrays=builds.picture_arrays, engine=builds.picture_convolution,
+        scene=ImageScene, figure=ConvolutionFigure,
+        settings=(*SPATIAL, "picture", "kernel", "across_channels", "relu"), drawing=("relu",),
     ),
 }
+# fmt: on
 if list(LAYERS) != Settings.param.mode.objects:
     raise RuntimeError("every choice of Settings.mode needs one entry in LAYERS, in its order")
 

@@ -39,6 +39,10 @@ class Settings(param.Parameterized):
         doc="Transposed only: rows added at the bottom; must be below stride or dilation",
     )  # fmt: skip
     output_padding_cols = param.Integer(0, bounds=(0, 7), label="Output padding (columns)")
+    equivalent = param.Boolean(
+        False, label="Show the equivalent direct convolution",
+        doc="Transposed only: zeros inserted, kernel flipped, stride 1, side by side",
+    )  # fmt: skip
     separate_axes = param.Boolean(False, label="Set rows and columns apart")
     groups = param.Integer(1, bounds=(1, 16), label="Groups", doc="Must divide depth and filters")
     bias = param.Boolean(True, label="Bias")
@@ -52,10 +56,6 @@ class Settings(param.Parameterized):
     mode = param.Selector(
         default="convolution", objects=["convolution", "transposed", "image"], label="Layer",
         doc="A convolution, a transposed convolution (conv_transpose2d), or a real picture",
-    )  # fmt: skip
-    equivalent = param.Boolean(
-        False, label="Show the equivalent direct convolution",
-        doc="Transposed only: zeros inserted, kernel flipped, stride 1, side by side",
     )  # fmt: skip
     picture = param.Selector(
         default="shapes", objects=[*PICTURES, "upload"], label="Picture",

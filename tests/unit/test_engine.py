@@ -220,3 +220,8 @@ def test_large_integers_stay_exact_past_float64():
     assert conv.output.dtype == np.int64
     assert conv.output[0, 0, 0] == 9 * 7 * big
     assert conv.partials[0, 0, 0, 0] == 9 * 7 * big
+
+
+def test_a_keyword_neither_engine_takes_is_a_type_error_naming_it():
+    with pytest.raises(TypeError, match="Convolution.. got an unexpected keyword argument 'strid'"):
+        Convolution(ones((1, 5, 5)), ones((1, 1, 3, 3)), strid=2)
