@@ -67,14 +67,14 @@ class ImagePanel(pn.viewable.Viewer):
     def _uploaded(self, event: param.parameterized.Event) -> None:
         if not event.new:
             return
-        data = self.upload.data
-        self.upload.encoded = ""  # the bytes are not kept twice; the same file may come again
         try:
-            pixels = decode_picture(data)
+            pixels = decode_picture(self.upload.data)
         except ValueError as error:
             name = self.upload.filename[:60] or "the file"
             self.message.text = f"{name}: {error}. The previous picture stays."
             return
+        finally:
+            self.upload.encoded = ""  # the bytes are not kept twice; the same file may come again
         self.message.text = ""
         self.settings.param.update(upload=pixels, picture="upload")
 

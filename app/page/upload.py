@@ -59,8 +59,9 @@ class PictureUpload(JSComponent):
 
     @property
     def data(self) -> bytes:
-        """The bytes of the last file sent (a tampered page may send any text: checked here)."""
+        """The bytes of the last file sent, or a ValueError where the page sent text that no
+        file encodes to (only a page altered by hand sends that)."""
         try:
             return base64.b64decode(self.encoded, validate=True)
         except ValueError:
-            return b""
+            raise ValueError("the file did not arrive whole: upload it again") from None

@@ -223,5 +223,6 @@ def test_large_integers_stay_exact_past_float64():
 
 
 def test_a_keyword_neither_engine_takes_is_a_type_error_naming_it():
-    with pytest.raises(TypeError, match="Convolution.. got an unexpected keyword argument 'strid'"):
+    unexpected = r"Convolution\(\) got an unexpected keyword argument 'strid'"
+    with pytest.raises(TypeError, match=unexpected):
         Convolution(ones((1, 5, 5)), ones((1, 1, 3, 3)), strid=2)
