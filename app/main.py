@@ -4,10 +4,14 @@ import panel as pn
 
 from app import ConvolutionDemo
 from app.page.admission import admit
-from app.page.logs import harden_server
+from app.page.serving import harden_server, local_dist
 
 harden_server()
 pn.extension(design="native")
+# Panel's stylesheets from this server, for every model of this session, made now or later.
+# A session is also made where its websocket lands, on another worker of `--num-procs`, and
+# without the page's request Panel would link them on its CDN (unstyled offline).
+pn.state.curdoc.template_variables["dist_url"] = local_dist(pn.state.rel_path)
 
 full = admit(pn.state.curdoc)
 if full:

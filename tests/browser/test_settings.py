@@ -208,7 +208,7 @@ def test_garbage_in_the_seed_field_gets_a_message_and_keeps_the_demo(server, pag
 def test_several_worker_processes_serve_working_demos(browser):
     server = Server("--num-procs", "2")
     try:
-        for _ in range(3):
+        for _ in range(6):  # a page's request and its websocket each reach either worker
             context = browser.new_context()
             failed = []
             try:
@@ -222,10 +222,10 @@ def test_several_worker_processes_serve_working_demos(browser):
                 first = page.step()
                 page.page.wait_for_timeout(1300)
                 assert page.step() != first
-                # The known limit (README): a forked worker may link Panel's stylesheets on its CDN,
-                # unreachable here. Nothing else may fail.
-                assert all(url.startswith("https://cdn.holoviz.org/") for url in failed)
-                assert len(page.errors) == len(failed)
+                page.page.get_by_role("button", name="transposed").click()  # models made later
+                page.wait_for("tconv")
+                # The page is whole offline, whichever worker its websocket reached.
+                assert failed == [] and page.errors == []
             finally:
                 context.close()
     finally:

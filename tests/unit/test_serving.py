@@ -7,7 +7,7 @@ import threading
 
 from tornado.websocket import WebSocketClosedError
 
-from app.page.logs import harden_server
+from app.page.serving import harden_server
 
 
 def test_a_closed_websocket_in_a_forgotten_task_is_one_warning(caplog):

@@ -1,5 +1,7 @@
-"""The server's log and replies, kept for real faults: a browser that leaves or a client that
-sends what no page sends is one warning line, and nothing of the server's insides goes back.
+"""What the server does for every session: a log kept for real faults, error replies that keep
+the server's insides to itself, and Panel's files served from here.
+
+A browser that leaves or a client that sends what no page sends is one warning line.
 
 Panel and Tornado write each message to the websocket in a task; when the browser has closed
 the socket meanwhile, the task's exception is logged as an error with a traceback, though
@@ -15,6 +17,7 @@ import logging
 from pathlib import Path
 
 from bokeh.server.connection import ServerConnection
+from panel.io.resources import LOCAL_DIST
 from tornado.iostream import StreamClosedError
 from tornado.websocket import WebSocketClosedError
 
@@ -101,3 +104,8 @@ def harden_server() -> None:
         if not any(isinstance(f, ServerLog) for f in logger.filters):
             logger.addFilter(ServerLog())
     ServerConnection.error = _error_without_internals
+
+
+def local_dist(rel_path: str | None) -> str:
+    """Where this server serves Panel's own files, as a page of it reaches them."""
+    return f"{rel_path}/{LOCAL_DIST}" if rel_path else LOCAL_DIST
