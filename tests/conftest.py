@@ -39,6 +39,38 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(scope="session")
+def docker_engine():
+    """The Docker engine, started here if none runs (and then stopped)."""
+    from support.docker import Engine
+
+    try:
+        engine = Engine()
+    except RuntimeError as error:
+        pytest.fail(str(error))
+    yield engine
+    engine.stop()
+
+
+@pytest.fixture(scope="session")
+def demo_image(docker_engine):
+    """The demo's image, built from this tree on a debootstrapped Debian, offline."""
+    from support.docker import build_image
+
+    return build_image()
+
+
+@pytest.fixture(scope="session")
+def image_if_docker(request):
+    """The demo's image where a Docker engine runs or can be started here, else None (an
+    image that fails to build fails the test that asked for it)."""
+    try:
+        request.getfixturevalue("docker_engine")
+    except pytest.fail.Exception:
+        return None
+    return request.getfixturevalue("demo_image")
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1400, "height": 850})
