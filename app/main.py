@@ -4,9 +4,8 @@ import panel as pn
 
 from app import ConvolutionDemo
 from app.page.admission import admit
-from app.page.serving import harden_server, local_dist
+from app.page.serving import local_dist
 
-harden_server()
 pn.extension(design="native")
 # Panel's stylesheets from this server, for every model of this session, made now or later.
 # A session is also made where its websocket lands, on another worker of `--num-procs`, and
@@ -19,4 +18,5 @@ if full:
 else:
     # No Panel Location: the demo keeps the address itself (app/page/address.py says why).
     demo = ConvolutionDemo.from_address(pn.state.session_args)
+    pn.state.curdoc.template_variables["embed"] = demo.embed  # the page's heading or none
     demo.servable(title="Convolution demo", location=False)

@@ -118,9 +118,11 @@ class Page:
         return self
 
     def wait_for(self, demo: str) -> None:
+        # A document still being built may throw on reading a model: not ready yet.
+        readout = f"Bokeh.documents[0].get_model_by_name('{demo}_readout')?.text.includes('step')"
         self.page.wait_for_function(
-            "() => window.Bokeh && Bokeh.documents.length > 0"
-            f" && Bokeh.documents[0].get_model_by_name('{demo}_readout')?.text.includes('step')",
+            "() => { try { return window.Bokeh && Bokeh.documents.length > 0"
+            f" && {readout} }} catch {{ return false }} }}",
             timeout=30_000,
         )
 
