@@ -18,5 +18,5 @@ if full:
 else:
     # No Panel Location: the demo keeps the address itself (app/page/address.py says why).
     demo = ConvolutionDemo.from_address(pn.state.session_args)
-    pn.state.curdoc.template_variables["embed"] = demo.embed  # the page's heading or none
+    pn.state.curdoc.template_variables["embedded"] = demo.embed  # the page's heading, or none
     demo.servable(title="Convolution demo", location=False)

@@ -34,6 +34,7 @@ CONTRACT = {"padding_cell": PADDING_CELL}
 # A demo wider than the window scrolls; by default a layout is squeezed to 100% of it, which
 # makes cells narrower than tall and runs the headings into each other.
 NO_SQUEEZE = {"max-width": "none", "flex-shrink": "0"}
+WRAPS = {**NO_SQUEEZE, "flex-wrap": "wrap"}
 FIT_DELAY_MS = 150  # the figure's size on the server follows the browser's (see show)
 
 
@@ -67,15 +68,19 @@ class AnimatedFigure:
     SCRIPT = ""  # the file under js/ that defines render(n) for this layer
     PREFIX = ""  # what its models' names start with, unless it is given another
 
-    def __init__(self, prefix: str | None = None, *, write_url: bool = False) -> None:
+    def __init__(
+        self, prefix: str | None = None, *, write_url: bool = False, aside_px: int = 0
+    ) -> None:
         prefix = prefix or self.PREFIX
         self.prefix = prefix  # model names start with it, so two demos share a page
         self.write_url = write_url  # a served page keeps the paused step in its address
+        self.aside_px = aside_px  # what the page keeps beside the demo on a wide screen
         self._frame: dict[str, float] = {}  # the picture's size, in pixels and in cells
         self._fit_pending = False
-        names = ("meta", "edit", "labels", *self.SOURCES)
+        names = ("meta", "edit", "box", "labels", *self.SOURCES)
         self.sources = {name: ColumnDataSource(name=f"{prefix}_{name}") for name in names}
         self.sources["edit"].data = {"cell": [""]}
+        self.sources["box"].data = {"width": [], "height": []}  # the browser's, when it says
         self.figure = figure(
             tools="", toolbar_location=None, name=f"{prefix}_figure", min_border=4,
             styles=NO_SQUEEZE,
@@ -109,7 +114,10 @@ class AnimatedFigure:
             self.toggle, row(self.back, self.forward), self.slider, self.speed, self.finished,
             self.readout, width=340,
         )  # fmt: skip
-        self.layout = row(self.figure, controls, name=f"{prefix}_demo", styles=NO_SQUEEZE)
+        # The figure pans inside its own box where even its smallest cells are wider than the
+        # window; the controls go under it where they do not fit beside it.
+        pans = column(self.figure, styles={"overflow-x": "auto", "max-width": "calc(100vw - 24px)"})
+        self.layout = row(pans, controls, name=f"{prefix}_demo", styles=WRAPS)
         self._connect()
 
     def _draw(self) -> None:
@@ -149,7 +157,8 @@ class AnimatedFigure:
         args = dict(self.sources)
         args.update(
             readout=self.readout, slider=self.slider, speed=self.speed, toggle=self.toggle,
-            finished=self.finished, demo=self.layout, figure=self.figure, contract=CONTRACT,
+            finished=self.finished, demo=self.layout, figure=self.figure,
+            contract={**CONTRACT, "aside_px": self.aside_px},
         )  # fmt: skip
         return CustomJS(args=args, code=f"{script(self.SCRIPT)}\n{code}")
 

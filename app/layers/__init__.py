@@ -15,6 +15,7 @@ import param
 from app.engine import Engine
 from app.figures import AnimatedFigure, ConvolutionFigure, TransposedFigure
 from app.scene import ConvolutionScene, ImageScene, Scene, TransposedScene
+from app.scene.layout import SCREEN, Box
 from app.settings import CHOICES, COLUMNS, Settings, builds
 from app.settings.builds import Arrays
 
@@ -151,18 +152,19 @@ class DemoSettings(Settings):
                 raise ValueError(f"{twin.name}: {error} (turn off '{label}')") from None
         return engine
 
-    def scene(self) -> Scene:
-        """The layer on screen as its own figure draws it."""
+    def scene(self, box: Box = SCREEN) -> Scene:
+        """The layer on screen as its own figure draws it, fitted to `box` (pixels)."""
         drawing = {name: getattr(self, name) for name in self.layer.drawing}
-        return self.layer.scene(self.conv, **drawing)
+        return self.layer.scene(self.conv, box, **drawing)
 
-    def views(self) -> list[View]:
-        """The figures the layer on screen shows, its own first, with their scenes."""
+    def views(self, box: Box = SCREEN) -> list[View]:
+        """The figures the layer on screen shows, its own first, with their scenes, each
+        fitted to `box`."""
         layer = self.layer
-        views = [View(layer.figure.PREFIX, layer.figure, self.scene())]
+        views = [View(layer.figure.PREFIX, layer.figure, self.scene(box))]
         twin = layer.twin
         if twin is not None and getattr(self, twin.switch):
             drawn_as = LAYERS[twin.layer]
-            scene = drawn_as.scene(twin.engine(self.conv))
+            scene = drawn_as.scene(twin.engine(self.conv), box)
             views.append(View(twin.prefix, drawn_as.figure, scene, twin.note))
         return views

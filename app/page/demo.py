@@ -15,10 +15,13 @@ from app.layers import DRAWING, LAYERS, DemoSettings
 from app.page.address import AddressBar
 from app.page.deferred import Deferred
 from app.page.sidebar import SettingsPanel
+from app.scene.layout import SCREEN
 from app.settings import SEED_MAX
 from app.settings.query import parse_settings, parse_step, parse_switch, settings_query
 
 REVEAL_MS = 100  # a figure made after the page loaded is shown this long after it arrives
+SIDEBAR_PX = 340  # the settings' column, with its margins, beside the demo on a wide screen
+LEAST_BOX_PX, MOST_BOX_PX = 200, 4000  # what a browser's report of its room is held to
 
 
 class ConvolutionDemo(pn.viewable.Viewer):
@@ -30,6 +33,7 @@ class ConvolutionDemo(pn.viewable.Viewer):
     notices = param.List(default=[], item_type=str, doc="What was wrong with the address")
     address_step = param.Boolean(False, doc="Whether the address named a step (then kept)")
     write_url = param.Boolean(False, doc="Keep the settings and the paused step in the URL")
+    box = param.NumericTuple(SCREEN, length=2, doc="The pixels the browser leaves the figure")
 
     def __init__(self, settings: DemoSettings | None = None, **params) -> None:
         own = {key: params.pop(key) for key in list(params) if key in DemoSettings.param}
@@ -41,14 +45,16 @@ class ConvolutionDemo(pn.viewable.Viewer):
         self._shown: set[str] = set()  # the figures the layer on screen shows
         self._pending: set[str] = set()  # figures made after page load, shown a tick later
         self._live = False  # whether the page is served: figures made later start themselves
-        self.stage = pn.Column(styles=NO_SQUEEZE)
+        self.sidebar = SettingsPanel(self.settings, notices=self.notices)
+        # The demo comes first: on a narrow screen the settings go under it, and the keyboard
+        # reaches Toggle Movement before every setting. Messages stand above the demo.
+        self.stage = pn.Column(self.sidebar.messages, styles=NO_SQUEEZE, margin=0)
         default = LAYERS[DemoSettings.param.mode.default].figure
         self._figure(default.PREFIX, default)
-        self.sidebar = SettingsPanel(self.settings, notices=self.notices)
         if self.embed:
-            self._layout = pn.Column(self.sidebar.messages, self.stage, margin=0)
+            self._layout = pn.Column(self.stage, margin=0)
         else:
-            self._layout = pn.Row(self.sidebar, self.stage)
+            self._layout = pn.Row(self.stage, self.sidebar, styles={"flex-wrap": "wrap"})
         self._show(self.step)
         self.settings.param.watch(self._repaint, ["conv", *DRAWING])
         doc = pn.state.curdoc
@@ -98,7 +104,7 @@ class ConvolutionDemo(pn.viewable.Viewer):
 
     def _show(self, step: int) -> None:
         """Repaints the figures of the layer on screen and shows them alone."""
-        views = self.settings.views()
+        views = self.settings.views(self.box)
         self._shown = {view.prefix for view in views}
         for place, view in enumerate(views):
             figure = self._figure(view.prefix, view.figure)
@@ -115,8 +121,12 @@ class ConvolutionDemo(pn.viewable.Viewer):
         if prefix in self.figures:
             return self.figures[prefix]
         # A layer's own figure keeps its paused step in the address; a twin's is not the page's.
-        figure = kind(prefix, write_url=self.write_url and prefix == kind.PREFIX)
+        figure = kind(
+            prefix, write_url=self.write_url and prefix == kind.PREFIX,
+            aside_px=0 if self.embed else SIDEBAR_PX,
+        )  # fmt: skip
         figure.sources["edit"].on_change("data", self._cell_tapped)
+        figure.sources["box"].on_change("data", self._box_reported)
         self.figures[prefix] = figure
         self.notes[prefix] = pn.pane.Markdown(width=900, visible=False)
         pane = pn.pane.Bokeh(figure.layout, sizing_mode="fixed")
@@ -135,6 +145,21 @@ class ConvolutionDemo(pn.viewable.Viewer):
     def _reveal(self, prefix: str) -> None:
         self._pending.discard(prefix)
         self.figures[prefix].layout.visible = prefix in self._shown
+
+    def _box_reported(self, attr: str, old: dict, new: dict) -> None:
+        """The browser names the pixels its window leaves the figure: the picture is placed
+        again to fit them."""
+        try:
+            width, height = (int(new[key][0]) for key in ("width", "height"))
+        except (KeyError, IndexError, TypeError, ValueError):
+            return  # only a page altered by hand sends anything else
+        box = (
+            min(max(width, LEAST_BOX_PX), MOST_BOX_PX),
+            min(max(height, LEAST_BOX_PX), MOST_BOX_PX),
+        )
+        if box != self.box:
+            self.box = box
+            self._repaint()
 
     def _cell_tapped(self, attr: str, old: dict, new: dict) -> None:
         # The browser names one cell in a one-row column; a page altered by hand may send

@@ -83,7 +83,8 @@ class SettingsPanel(pn.viewable.Viewer):
             pn.Row(switch(s, "equivalent"), visible=self._reads("equivalent")),
             width=320,
         )
-        self._layout = pn.Column(self.messages, self._controls, self.explanation, CellEditor(s))
+        # Its messages stand above the demo (the page puts them there), not here.
+        self._layout = pn.Column(self._controls, self.explanation, CellEditor(s))
 
     def _reads(self, *names: str) -> param.reactive.rx:
         """Whether the chosen layer reads any of these settings: their widgets show only then."""

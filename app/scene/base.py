@@ -8,7 +8,7 @@ from functools import cached_property
 import numpy as np
 
 from app.engine import Engine
-from app.scene.layout import Blocks, Geometry, contract, place
+from app.scene.layout import SCREEN, Blocks, Box, Geometry, contract, place
 
 
 class Scene:
@@ -17,8 +17,9 @@ class Scene:
 
     VALUE_GROUND = 0.0  # opacity of the white ground under values drawn over cells
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, box: Box = SCREEN) -> None:
         self.engine = engine
+        self.box = box  # the pixels the figure may take on its page
 
     @cached_property
     def blocks(self) -> Blocks:
@@ -28,7 +29,7 @@ class Scene:
     def geometry(self) -> Geometry:
         """The largest cells at which the picture fits the screen (made on first use: the
         sidebar asks a scene for its words alone)."""
-        return place(self.blocks)
+        return place(self.blocks, self.box)
 
     def __len__(self) -> int:
         return len(self.engine)

@@ -36,6 +36,7 @@ class ConvolutionScene(Scene):
             filter_shape=self.engine.w.shape,
             reads=[list(self.engine.channels_of(k)) for k in range(K)],
             output_heading=f"Output Volume ({OH}x{OW}x{K})",
+            short_headings=(f"Input ({pad}) {Hp}x{Wp}x{C}", f"Output {OH}x{OW}x{K}"),
             output_shape=(K, OH, OW),
             input_corner=(ph, pw),
         )

@@ -10,7 +10,7 @@ import numpy as np
 
 from app.engine import Convolution
 from app.scene.convolution import EMPTY_CELLS, ConvolutionScene
-from app.scene.layout import Blocks, border
+from app.scene.layout import SCREEN, Blocks, Box, border
 from app.scene.style import OPAQUE, OUTPUT, PADDING, rgba
 
 
@@ -58,8 +58,8 @@ class ImageScene(ConvolutionScene):
 
     VALUE_GROUND = 0.75  # over a picture's dark pixels, a value needs a light ground
 
-    def __init__(self, conv: Convolution, relu: bool = False) -> None:
-        super().__init__(conv)
+    def __init__(self, conv: Convolution, box: Box = SCREEN, relu: bool = False) -> None:
+        super().__init__(conv, box)
         self.relu = relu
 
     @property

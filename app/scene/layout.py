@@ -7,6 +7,7 @@ so the three draw the same picture.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,7 +16,9 @@ LABEL_PX = 18  # height of a label row on screen, whatever the cell size
 CHAR_PX = 7.9  # width of one label character at the label font size (13 px monospace)
 GAP = 0.5  # units between blocks
 MAX_HEIGHT_PX = 660  # fits a 700 px iframe with the figure's own margins
-MAX_WIDTH_PX = 760  # with the settings and the readout, fits a 1440 px wide screen
+MAX_WIDTH_PX = 780  # the original's picture, and the figure of the page's first paint
+SCREEN = (MAX_WIDTH_PX, MAX_HEIGHT_PX)  # the box a picture fits where its page has named none
+Box = tuple[int, int]  # the pixels a picture may take: width, height
 MIN_CELL_PX, MAX_CELL_PX = 3, 26  # the original draws 26 px cells
 LEGIBLE_CELL_PX = 14  # below this, values hide and only colours remain
 MAX_LABELLED_SLICES = 4  # filters deeper than this label their stack of slices once
@@ -34,6 +37,8 @@ class Geometry:
     outputs: np.ndarray  # (K, 2)
     labels: dict[str, list]  # x, y, text of every heading
     pictures: np.ndarray  # (2, 2) input and output picture in image mode, else (0, 2)
+    bands: int = 1  # rows of stacks: more than one where the box was too narrow for one
+    compact: bool = False  # the filters share one heading and lose their slices' labels
 
     @property
     def legible(self) -> bool:
@@ -123,6 +128,7 @@ class Blocks:
     output_shape: tuple[int, int, int]  # (K, rows, cols) of each output grid as drawn
     pictures: tuple[tuple[int, int], ...] = ()  # image mode: input and output picture sizes
     channel_names: tuple[str, ...] = ()  # a word after each input channel's label
+    short_headings: tuple[str, str] = ("", "")  # input and output, where room is short
     input_corner: tuple[int, int] = (0, 0)  # where the input's own row 0, column 0 is drawn
 
 
@@ -153,91 +159,139 @@ def contract(blocks: Blocks) -> dict[str, int]:
     }
 
 
-def _place(blocks: Blocks, cell_px: int, compact: bool = False) -> Geometry:
-    """Every block's place at `cell_px`. With `compact`, the filters have one heading between
-    them and a short name each, for banks whose headings would be wider than their cells."""
+def _place(
+    blocks: Blocks, cell_px: int, compact: bool = False, box: Box = SCREEN, short: bool = False,
+    flow: bool = False,
+) -> Geometry:  # fmt: skip
+    """Every block's place at `cell_px` in a box of `box` pixels: the stacks (input, each
+    filter, output) side by side, each wrapping into new columns at the box's height; with
+    `flow`, a stack that would pass the box's width starts a new band under the ones before
+    (a narrow window). With `compact`, the filters have one heading between them and a short
+    name each, for banks whose headings would be wider than their cells; with `short`, every
+    stack has its short heading."""
     C, Hp, Wp = blocks.input_shape  # channels, rows, columns as drawn
     K, Cg, FH, FW = blocks.filter_shape  # filters, channels each, kernel rows, kernel columns
     OH, OW = blocks.output_shape[1:]
     grouped = len(blocks.reads[0]) < C
     label_h = LABEL_PX / cell_px
-    max_height = max(MAX_HEIGHT_PX / cell_px, label_h * 3 + max(Hp, FH, OH))
+    tallest = label_h * 3 + max(Hp, FH, OH)  # a column holds at least its heading and a grid
+    width = box[0] / cell_px if flow else np.inf
     labels: dict[str, list] = {"x": [], "y": [], "text": []}
+    flow = {"x": 0.0, "top": 0.0, "bottom": 0.0, "right": 0.0, "bands": 1}  # the band being filled
 
-    def merge(columns: _Columns) -> None:
+    def put(fill: Callable[[_Columns], object], top: float = 0.0) -> object:
+        """Fills a stack where the band has room, else at the start of a band of its own."""
+        # Columns end at the box's bottom, whichever band they stand in: a later band has
+        # less height, and its stacks take more columns.
+        bottom = max(box[1] / cell_px, flow["top"] + tallest)
+        stack = _Columns(flow["x"], bottom, label_h, cell_px, top=flow["top"] + top)
+        placed = fill(stack)
+        if stack.right() > width and flow["x"] > 0:
+            flow["x"], flow["top"] = 0.0, flow["bottom"] + GAP
+            flow["bands"] += 1
+            return put(fill, top)
         for key in labels:
-            labels[key] += columns.labels[key]
+            labels[key] += stack.labels[key]
+        flow["x"], flow["right"] = stack.right(), max(flow["right"], stack.right())
+        flow["bottom"] = max(flow["bottom"], stack.bottom)
+        return placed
 
-    stack = _Columns(0.0, max_height, label_h, cell_px)
-    stack.heading(blocks.input_heading)
-    pictures = []
-    if blocks.pictures:
-        pictures.append(stack.block("picture", *blocks.pictures[0]))
-    names = blocks.channel_names or ("",) * C
-    inputs = np.array([stack.block(f"x[:,:,{d}] {names[d]}", Hp, Wp) for d in range(C)])
-    merge(stack)
-    bottom = stack.bottom
+    def inputs(stack: _Columns) -> tuple[list, np.ndarray]:
+        stack.heading(blocks.short_headings[0] if short else blocks.input_heading)
+        picture = [stack.block("picture", *blocks.pictures[0])] if blocks.pictures else []
+        names = blocks.channel_names or ("",) * C
+        return picture, np.array([stack.block(f"x[:,:,{d}] {names[d]}", Hp, Wp) for d in range(C)])
 
+    def bank(stack: _Columns) -> None:
+        stack.heading(f"Filters W0..W{K - 1} ({FH}x{FW}x{Cg} each)")
+
+    def filter_stack(k: int) -> Callable[[_Columns], tuple[np.ndarray, tuple]]:
+        def fill(stack: _Columns) -> tuple[np.ndarray, tuple]:
+            shape = f"{FH}x{FW}x{Cg}"
+            stack.heading(
+                f"W{k}" if compact else f"W{k} {shape}" if short else f"Filter W{k} ({shape})"
+            )
+            slices = np.zeros((Cg, 2))
+            for c, d in enumerate(blocks.reads[k]):
+                label = f"w{k}[:,:,{c}]" + (f" of x[:,:,{d}]" if grouped else "")
+                if Cg > MAX_LABELLED_SLICES:  # one label for the stack: labels cost room and time
+                    reads = blocks.reads[k]
+                    source = f" of x[:,:,{reads[0]}..{reads[-1]}]" if grouped else ""
+                    label = f"w{k}[:,:,0..{Cg - 1}]{source}" if c == 0 else None
+                slices[c] = stack.block(None if compact else label, FH, FW)
+            return slices, stack.block(f"b{k}" if compact else f"b{k} (bias)", 1, 1)
+
+        return fill
+
+    def outputs(stack: _Columns) -> tuple[np.ndarray, list]:
+        stack.heading(blocks.short_headings[1] if short else blocks.output_heading)
+        grids = np.array([stack.block(f"o[:,:,{k}]", OH, OW) for k in range(K)])
+        return grids, [stack.block("picture", *blocks.pictures[1])] if blocks.pictures else []
+
+    pictures, input_origins = put(inputs)
     slices, biases = np.zeros((K, Cg, 2)), np.zeros((K, 2))
-    x = stack.right()
-    bank_end = x
+    bank_start = bank_end = flow["x"]
     if compact:
-        bank = _Columns(x, max_height, label_h, cell_px)
-        bank.heading(f"Filters W0..W{K - 1} ({FH}x{FW}x{Cg} each)")
-        merge(bank)
-        bank_end = bank.right()
+        put(bank)
+        bank_end, flow["x"] = flow["x"], bank_start  # the filters stand under their heading
     for k in range(K):
-        stack = _Columns(x, max_height, label_h, cell_px, top=label_h if compact else 0.0)
-        stack.heading(f"W{k}" if compact else f"Filter W{k} ({FH}x{FW}x{Cg})")
-        for c, d in enumerate(blocks.reads[k]):
-            label = f"w{k}[:,:,{c}]" + (f" of x[:,:,{d}]" if grouped else "")
-            if Cg > MAX_LABELLED_SLICES:  # one label for the stack: labels cost room and time
-                reads = blocks.reads[k]
-                source = f" of x[:,:,{reads[0]}..{reads[-1]}]" if grouped else ""
-                label = f"w{k}[:,:,0..{Cg - 1}]{source}" if c == 0 else None
-            slices[k, c] = stack.block(None if compact else label, FH, FW)
-        biases[k] = stack.block(f"b{k}" if compact else f"b{k} (bias)", 1, 1)
-        merge(stack)
-        bottom, x = max(bottom, stack.bottom), stack.right()
-    x = max(x, bank_end)
-
-    stack = _Columns(x, max_height, label_h, cell_px)
-    stack.heading(blocks.output_heading)
-    outputs = np.array([stack.block(f"o[:,:,{k}]", OH, OW) for k in range(K)])
-    if blocks.pictures:
-        pictures.append(stack.block("picture", *blocks.pictures[1]))
-    merge(stack)
-    bottom = max(bottom, stack.bottom)
+        slices[k], biases[k] = put(filter_stack(k), top=label_h if compact else 0.0)
+    flow["x"] = max(flow["x"], bank_end)
+    output_origins, output_picture = put(outputs)
     return Geometry(
-        cell_px, stack.right(), bottom, inputs, slices, biases, outputs, labels,
-        np.array(pictures).reshape(-1, 2),
+        cell_px, flow["right"], flow["bottom"], input_origins, slices, biases, output_origins,
+        labels, np.array(pictures + output_picture).reshape(-1, 2), int(flow["bands"]), compact,
     )  # fmt: skip
 
 
-def place(blocks: Blocks) -> Geometry:
-    """The largest cells (up to the original's 26 px) at which the picture fits the screen.
-    Labels keep their size, so where they alone are wider than the screen, they set the width;
-    if the values are then too small to read anyway, the filters get compact headings."""
-    full = _largest(blocks, compact=False)
-    if full.legible or full.width * full.cell_px <= MAX_WIDTH_PX:
-        return full
-    return _largest(blocks, compact=True)
+def place(blocks: Blocks, box: Box = SCREEN) -> Geometry:
+    """The largest cells (up to the original's 26 px) at which the picture fits `box`.
+
+    The original's arrangement first: every stack side by side, under its full heading. Labels
+    keep their size in pixels, so where they alone are wider than the box, the stacks may take
+    several bands, with short headings or full ones; where the values would be too small to
+    read anyway, the filters may share one heading. Of these, what fits the box and can be
+    read wins, keeping its labels before growing its cells; where nothing fits (the figure
+    then pans in its box), the one with a shared heading, the original's choice at the caps."""
+    original = _largest(blocks, box)
+    if original.legible and _fits(original, box):
+        return original
+    candidates = [original, _largest(blocks, box, flow=True)]
+    if blocks.short_headings[0]:
+        candidates.append(_largest(blocks, box, flow=True, short=True))
+    compact = _largest(blocks, box, compact=True)
+    candidates.append(compact)
+    readable = [g for g in candidates if g.legible and _fits(g, box)]
+    if readable:
+        return max(readable, key=lambda g: (not g.compact, g.cell_px, -g.bands))
+    fitting = [g for g in candidates if _fits(g, box)]
+    return max(fitting, key=lambda g: (g.cell_px, -g.bands)) if fitting else compact
 
 
-def _largest(blocks: Blocks, compact: bool) -> Geometry:
-    smallest = _place(blocks, MIN_CELL_PX, compact)
-    max_width = max(MAX_WIDTH_PX, 1.15 * smallest.width * MIN_CELL_PX)
+def _fits(geometry: Geometry, box: Box) -> bool:
+    px = geometry.cell_px
+    return geometry.width * px <= box[0] and geometry.height * px <= box[1] + LABEL_PX
+
+
+def _largest(
+    blocks: Blocks, box: Box, compact: bool = False, short: bool = False, flow: bool = False
+) -> Geometry:
+    """The arrangement asked for with the largest cells at which it fits the box (its labels
+    may reach past the box's width where they alone are wider)."""
+    width_px, height_px = box
+    smallest = _place(blocks, MIN_CELL_PX, compact, box, short, flow)
+    max_width = max(width_px, 1.15 * smallest.width * MIN_CELL_PX)
 
     def fits(geometry: Geometry) -> bool:
         px = geometry.cell_px
-        return geometry.height * px <= MAX_HEIGHT_PX + LABEL_PX and geometry.width * px <= max_width
+        return geometry.height * px <= height_px + LABEL_PX and geometry.width * px <= max_width
 
     # Smaller cells never make the picture larger on screen, so a binary search finds the
     # largest size that fits in a handful of layouts.
     best, low, high = smallest, MIN_CELL_PX + 1, MAX_CELL_PX
     while low <= high:
         middle = (low + high) // 2
-        geometry = _place(blocks, middle, compact)
+        geometry = _place(blocks, middle, compact, box, short, flow)
         if fits(geometry):
             best, low = geometry, middle + 1
         else:

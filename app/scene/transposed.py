@@ -36,6 +36,10 @@ class TransposedScene(Scene):
             filter_shape=self.slices().shape,
             reads=[list(tconv.channels_of(k)) for k in range(K)],
             output_heading=f"Output ({OH}x{OW}x{K}{crop})",
+            short_headings=(
+                f"Input {H}x{W}x{C}",
+                f"Output {OH}x{OW}x{K}" + (", grey cropped" if crop else ""),
+            ),
             output_shape=(K, Hc, Wc),
         )
 

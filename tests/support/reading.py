@@ -51,9 +51,11 @@ def readout_numbers(page: Page, demo: str = "conv"):
 
 
 def screen_point(page: Page, x: float, y: float, demo: str = "conv") -> list[float]:
-    """Page coordinates of data point (x, y) of the demo's figure."""
+    """Window coordinates of data point (x, y) of the demo's figure, scrolled into view (a
+    field filled further down the page may have scrolled it away)."""
     code = (
         "(() => { const view = Bokeh.index.find_one(model);"
+        " view.el.scrollIntoView({block: 'nearest', inline: 'nearest'});"
         " const box = view.el.getBoundingClientRect(), f = view.frame;"
         f" return [box.left + f.x_scale.compute({x}), box.top + f.y_scale.compute({y})] }})()"
     )

@@ -4,12 +4,13 @@ original's headings where they fit, compact ones where they alone would widen th
 import itertools
 
 import numpy as np
+import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from app.layers import DemoSettings
 from app.scene import ConvolutionScene
-from app.scene.layout import CHAR_PX, LABEL_PX, MAX_WIDTH_PX
+from app.scene.layout import CHAR_PX, LABEL_PX, MAX_WIDTH_PX, MIN_CELL_PX
 
 CAPS = dict(
     height=32, width=32, depth=16, n_filters=16, kernel_height=11, kernel_width=11, padding=5
@@ -95,10 +96,19 @@ def test_the_default_keeps_the_originals_headings_and_cells():
     assert_nothing_overlaps(blocks, geometry)
 
 
-def test_grouped_filters_name_the_channels_they_read_while_values_are_legible():
-    geometry = DemoSettings(depth=6, n_filters=4, groups=2).scene().geometry
-    assert geometry.legible
+LAPTOP = (980, 680)  # what a 1366x768 window leaves the figure, beside the controls
+
+
+def test_grouped_filters_name_the_channels_they_read_where_their_labels_fit():
+    settings = DemoSettings(depth=6, n_filters=4, groups=2)
+    geometry = settings.scene((1400, 680)).geometry  # a wide screen's figure
+    assert geometry.legible and not geometry.compact
     assert {"w0[:,:,0] of x[:,:,0]", "w3[:,:,2] of x[:,:,5]"} <= set(geometry.labels["text"])
+    # On a laptop the long labels would pass the window: the filters share one heading, and
+    # the values stay legible inside the box (the readout names the channels of each step).
+    geometry = settings.scene(LAPTOP).geometry
+    assert geometry.legible and geometry.compact
+    assert geometry.width * geometry.cell_px <= LAPTOP[0]
 
 
 def test_at_the_caps_the_filters_share_one_heading_and_the_picture_stays_narrow():
@@ -120,3 +130,23 @@ def test_compact_headings_come_only_when_values_are_too_small_to_read():
     assert "Filters W0..W7 (5x5x8 each)" in geometry.labels["text"]
     assert geometry.width * geometry.cell_px <= MAX_WIDTH_PX + 16
     np.testing.assert_array_less(0, geometry.slices[..., 1])  # under the shared heading
+
+
+@settings(max_examples=60, deadline=None)
+@given(layers(), st.integers(200, 1400), st.integers(200, 900))
+def test_in_any_box_the_picture_fits_or_is_as_small_as_it_goes(layer, width, height):
+    assume(not layer.error)
+    scene = layer.scene((width, height))
+    geometry = scene.geometry
+    assert_nothing_overlaps(scene.blocks, geometry)
+    fits = geometry.width * geometry.cell_px <= width
+    assert fits or geometry.cell_px == MIN_CELL_PX or geometry.compact or geometry.bands == 1
+
+
+@pytest.mark.parametrize(("box", "least_cell_px"), [((420, 660), 16), ((360, 760), 14)])
+def test_the_default_in_an_iframe_or_on_a_phone_takes_bands_and_stays_legible(box, least_cell_px):
+    geometry = DemoSettings().scene(box).geometry
+    assert geometry.width * geometry.cell_px <= box[0]
+    assert geometry.height * geometry.cell_px <= box[1] + LABEL_PX
+    assert geometry.bands > 1 and geometry.cell_px >= least_cell_px and geometry.legible
+    assert {"w0[:,:,0]", "o[:,:,1]"} <= set(geometry.labels["text"])  # every label kept

@@ -154,6 +154,30 @@ function name_sliders() {
   }
 }
 
+const CONTROLS_PX = 356  // the controls' column beside the figure, with its margins
+const LEAST_FIGURE_PX = 360  // a figure narrower than this takes the width, controls below
+const SETTINGS_FIGURE_PX = 780  // the settings stand beside where the figure keeps this much
+
+function report_box() {
+  // The pixels this window leaves the figure: the server fits the picture's cells to them.
+  // Beside the demo, a wide page keeps its settings (contract.aside_px); the controls sit
+  // beside the figure while both fit, under it otherwise. Coarse steps: resizing a window
+  // by a few pixels repaints nothing.
+  const view = typeof Bokeh === "undefined" ? null : Bokeh.index.find_one(demo)
+  if (view == null || !demo.visible) return
+  const page = document.documentElement.clientWidth
+  let width = page - 24
+  if (contract.aside_px > 0 && width - contract.aside_px >= CONTROLS_PX + SETTINGS_FIGURE_PX) {
+    width -= contract.aside_px
+  }
+  if (width - CONTROLS_PX >= LEAST_FIGURE_PX) width -= CONTROLS_PX
+  const top = view.el.getBoundingClientRect().top + window.scrollY
+  const height = Math.max(300, window.innerHeight - Math.min(top, window.innerHeight / 3) - 24)
+  const size = [Math.floor(width / 20) * 20, Math.floor(height / 20) * 20]
+  if (box.data.width[0] === size[0] && box.data.height[0] === size[1]) return
+  box.data = {width: [size[0]], height: [size[1]]}
+}
+
 function start() {
   fit_frame()
   if (meta.data.N !== undefined) render(state.n)
@@ -161,7 +185,13 @@ function start() {
   if (!state.keys) {
     state.keys = true
     document.addEventListener("keydown", on_key)
+    let pending = null
+    window.addEventListener("resize", () => {
+      clearTimeout(pending)
+      pending = setTimeout(report_box, 200)
+    })
   }
+  report_box()
   play()
 }
 
@@ -170,6 +200,7 @@ function on_shown() {
   if (demo.visible) {
     fit_frame()
     render(Math.min(state.n, sizes().N - 1))
+    report_box()
     play()
   } else {
     stop()
