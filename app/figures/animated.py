@@ -36,6 +36,8 @@ CONTRACT = {"padding_cell": PADDING_CELL}
 NO_SQUEEZE = {"max-width": "none", "flex-shrink": "0"}
 WRAPS = {**NO_SQUEEZE, "flex-wrap": "wrap"}
 FIT_DELAY_MS = 150  # the figure's size on the server follows the browser's (see show)
+# On a phone or any touch screen, buttons a finger can hit (WCAG's 44 px).
+TOUCH_CSS = "@media (max-width: 700px), (pointer: coarse) { .bk-btn { min-height: 44px; } }"
 
 
 def same_columns(old: dict, new: dict) -> bool:
@@ -94,11 +96,13 @@ class AnimatedFigure:
                          text_font_size="13px", text_font=value("monospace"),
                          text_baseline="alphabetic")  # fmt: skip
         self._clear()
+        touch = [InlineStyleSheet(css=TOUCH_CSS)]
         self.toggle = Button(
-            label="Toggle Movement", name=f"{prefix}_toggle", button_type="primary"
-        )
-        self.back = Button(label="◀ Step back", name=f"{prefix}_back")
-        self.forward = Button(label="Step forward ▶", name=f"{prefix}_forward")
+            label="Toggle Movement", name=f"{prefix}_toggle", button_type="primary",
+            stylesheets=touch,
+        )  # fmt: skip
+        self.back = Button(label="◀ Step back", name=f"{prefix}_back", stylesheets=touch)
+        self.forward = Button(label="Step forward ▶", name=f"{prefix}_forward", stylesheets=touch)
         self.slider = Slider(start=1, end=2, value=1, step=1, title="Step", name=f"{prefix}_slider")
         self.speed = Slider(
             start=0.5, end=60, value=1, step=0.5, title="Speed (steps per second)",

@@ -1,0 +1,86 @@
+"""The page where people see it: a course page's iframe, a laptop, a phone. Nothing scrolls
+sideways; what each size must show at once is in view; the figure's cells stay legible."""
+
+import pytest
+from support.reading import meta
+from support.serving import Page
+
+IN_VIEW = """(names) => names.map(name => {
+  const view = Bokeh.index.find_one(Bokeh.documents[0].get_model_by_name(name))
+  const box = view.el.getBoundingClientRect()
+  return box.top >= -1 && box.left >= -1 && box.bottom <= innerHeight + 1
+    && box.right <= innerWidth + 1 && box.width > 0 && box.height > 0
+})"""
+SCROLLS = """() => { const page = document.documentElement
+  return [page.scrollWidth - innerWidth, page.scrollHeight - innerHeight] }"""
+
+
+def opened(browser, server, size: tuple[int, int], query: str) -> tuple[Page, object]:
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    page = Page(context.new_page()).open(server.url + query)
+    # The figure is placed again once the browser has said how much room it has.
+    page.page.wait_for_function(
+        "() => { const doc = Bokeh.documents[0], box = doc.get_model_by_name('conv_box').data"
+        ", meta = doc.get_model_by_name('conv_meta').data;"
+        " return box.width.length > 0 && meta.frame_width[0] <= box.width[0] + 8 }",
+        timeout=15_000,
+    )
+    page.page.wait_for_timeout(300)
+    return page, context
+
+
+@pytest.mark.parametrize(
+    ("size", "query", "in_view"),
+    [
+        # A course page's iframe: the whole demo at once, nothing to scroll.
+        ((800, 700), "?embed=true&seed=1",
+         ["conv_figure", "conv_toggle", "conv_back", "conv_forward", "conv_readout"]),
+        # The most common laptop: figure, controls and readout in view, settings below.
+        ((1366, 768), "?seed=1", ["conv_figure", "conv_toggle", "conv_readout"]),
+    ],
+)  # fmt: skip
+def test_the_demo_is_in_view_with_nothing_scrolling_sideways(server, browser, size, query, in_view):
+    page, context = opened(browser, server, size, query)
+    try:
+        sideways, down = page.page.evaluate(SCROLLS)
+        assert sideways <= 0, f"the page scrolls {sideways} px sideways"
+        if "embed" in query:
+            assert down <= 0, f"the iframe's page scrolls {down} px down"
+        assert page.page.evaluate(IN_VIEW, in_view) == [True] * len(in_view)
+        assert meta(page, "frame_width") <= size[0]
+        assert page.errors == []
+    finally:
+        context.close()
+
+
+def test_on_a_phone_the_figure_takes_the_width_and_the_controls_follow(server, browser):
+    page, context = opened(browser, server, (390, 844), "?seed=1")
+    try:
+        sideways, _ = page.page.evaluate(SCROLLS)
+        assert sideways <= 0, f"the page scrolls {sideways} px sideways"
+        assert page.page.evaluate(IN_VIEW, ["conv_figure"]) == [True]
+        figure = page.model(
+            "conv_figure", "Bokeh.index.find_one(model).el.getBoundingClientRect().width"
+        )
+        assert figure <= 390
+        toggle = page.page.get_by_role("button", name="Toggle Movement")
+        toggle.scroll_into_view_if_needed()
+        box = toggle.bounding_box()
+        assert box["height"] >= 44 and box["width"] >= 44, "a touch-sized target"
+        toggle.click()  # and it answers a tap
+        paused = page.step()
+        page.page.wait_for_timeout(1300)
+        assert page.step() == paused
+        assert page.errors == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("size", [(800, 700), (1366, 768), (390, 844)])
+def test_the_default_picture_keeps_its_values_legible_at_every_size(server, browser, size):
+    page, context = opened(browser, server, size, "?embed=true&seed=1")
+    try:
+        cell = page.model("conv_cell_text", "model.data.text.length")
+        assert cell > 0, "the values are drawn (cells of 14 px or more)"
+    finally:
+        context.close()
