@@ -30,6 +30,9 @@ class ConvolutionDemo(pn.viewable.Viewer):
     settings = param.ClassSelector(class_=DemoSettings)
     step = param.Integer(0, bounds=(0, None), doc="The step shown first (the engine's index)")
     embed = param.Boolean(False, doc="Drop the settings, for an iframe")
+    autoplay = param.Boolean(
+        True, doc="Start moving on load (unless the browser asks for less motion)"
+    )
     notices = param.List(default=[], item_type=str, doc="What was wrong with the address")
     address_step = param.Boolean(False, doc="Whether the address named a step (then kept)")
     write_url = param.Boolean(False, doc="Keep the settings and the paused step in the URL")
@@ -77,15 +80,16 @@ class ConvolutionDemo(pn.viewable.Viewer):
                 step = parse_step(raw["step"], len(settings.conv))
             except ValueError as error:
                 notices.append(f"{error}; using 1")
-        embed = False
-        if "embed" in raw:
-            try:
-                embed = parse_switch("embed", raw["embed"])
-            except ValueError as error:
-                notices.append(f"{error}; showing the full page")
+        page = {"embed": False, "autoplay": True}
+        for name, default in page.items():
+            if name in raw:
+                try:
+                    page[name] = parse_switch(name, raw[name])
+                except ValueError as error:
+                    notices.append(f"{error}; using {str(default).lower()}")
         return cls(
-            settings, step=step, embed=embed, notices=notices, write_url=True,
-            address_step="step" in raw,
+            settings, step=step, notices=notices, write_url=True, address_step="step" in raw,
+            **page,
         )  # fmt: skip
 
     def _serve(self, doc: object) -> None:
@@ -123,7 +127,7 @@ class ConvolutionDemo(pn.viewable.Viewer):
         # A layer's own figure keeps its paused step in the address; a twin's is not the page's.
         figure = kind(
             prefix, write_url=self.write_url and prefix == kind.PREFIX,
-            aside_px=0 if self.embed else SIDEBAR_PX,
+            aside_px=0 if self.embed else SIDEBAR_PX, autoplay=self.autoplay,
         )  # fmt: skip
         figure.sources["edit"].on_change("data", self._cell_tapped)
         figure.sources["box"].on_change("data", self._box_reported)
@@ -176,6 +180,7 @@ class ConvolutionDemo(pn.viewable.Viewer):
     def _query(self, extra: dict[str, str]) -> str:
         """The address's query: every setting, the edits, embed if on, and `extra`."""
         query = settings_query(self.settings) | ({"embed": "true"} if self.embed else {})
+        query |= {} if self.autoplay else {"autoplay": "false"}
         return urlencode(query | extra)
 
     def _write_address(self, *events: param.parameterized.Event) -> None:

@@ -17,6 +17,10 @@ from app.settings import AXES
 from app.settings.query import parse_value
 
 SIZES = ("height", "width", "depth", "n_filters", "kernel_height", "kernel_width")
+# Panel's colours for code (#82aaff on white) and its green button (white on #5cb85c) read at
+# 2.3:1 and 2.5:1: darker ones read at 4.5:1 or more.
+CODE_CSS = "code { color: #1f3a5f; background: #eef2f7; }"
+GREEN_BUTTON_CSS = ".bk-btn-success { background-color: #2e7d32; border-color: #27692a; }"
 
 
 def explain(settings: DemoSettings) -> str:
@@ -52,7 +56,7 @@ class SettingsPanel(pn.viewable.Viewer):
             listed = "".join(f"\n- {notice}" for notice in self.notices)
             self.notice.text = f"The address had values that do not fit:{listed}"
         self.messages = pn.Column(self.notice, self.message, width=320, margin=(0, 5))
-        self.explanation = pn.pane.Markdown(explain(s), width=300)
+        self.explanation = pn.pane.Markdown(explain(s), width=300, stylesheets=[CODE_CSS])
         s.param.watch(Deferred(lambda: setattr(self.explanation, "object", explain(s))), "conv")
         self.groups = Choice(label="Groups", options=s.divisors(), value=s.groups, width=145)
         self.groups.link(s, value="groups")
@@ -61,7 +65,9 @@ class SettingsPanel(pn.viewable.Viewer):
         self.seed = pn.widgets.TextInput(label="Seed", value=str(s.seed))
         self.seed.param.watch(self._set_seed, "value")
         s.param.watch(lambda event: setattr(self.seed, "value", str(event.new)), "seed")
-        new_values = pn.widgets.Button(label="New values", color="success")
+        new_values = pn.widgets.Button(
+            label="New values", button_type="success", stylesheets=[GREEN_BUTTON_CSS]
+        )
         new_values.on_click(lambda event: s.new_values())
         reset = pn.widgets.Button(label="Reset to the CS231n default")
         reset.on_click(lambda event: s.reset())

@@ -112,8 +112,14 @@ def test_hovering_an_output_cell_outlines_its_window(server, page):
     assert cols == list(DemoSettings().conv[5].cols)
 
 
-def test_keyboard_moves_and_toggles(server, page):
+def test_keyboard_moves_and_toggles_while_the_demo_has_focus(server, page):
     page.open(server.url)
+    page.page.get_by_role("button", name="Toggle Movement").click()  # paused, the demo focused
+    paused = page.step()
+    page.page.keyboard.press("Escape")  # the keys are the page's again
+    page.page.keyboard.press("End")
+    assert page.step() == paused, "without focus the demo leaves the keys alone"
+    page.page.get_by_role("group", name="Convolution demo").focus()
     page.page.keyboard.press("End")
     assert page.step() == 17
     page.page.keyboard.press("Home")

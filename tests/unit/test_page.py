@@ -29,7 +29,7 @@ def test_address_arguments_make_the_demo_and_name_what_is_wrong():
     assert not demo.embed and demo.step == 0
     assert demo.notices == [
         "step='99' must be a whole number from 1 to 18; using 1",
-        "embed='maybe' is not a switch: use true or false; showing the full page",
+        "embed='maybe' is not a switch: use true or false; using false",
     ]
 
 

@@ -50,8 +50,37 @@ function render(n) {
   const at = locate(m, n)
   place_highlights(m, at)
   fill_outputs(m, n, at)
-  readout.setv({text: readout_html(m, n, at)}, {sync: false})
+  const hint = state.hint ? `<div class="hint">${HINT}</div>` : ""
+  readout.setv({text: hint + readout_html(m, n, at)}, {sync: false})
   if (slider.value !== n + 1) slider.setv({value: n + 1}, {sync: false})
+  // The picture's text alternative follows every step; a screen reader hears the step only
+  // when a person moves it (announce), not at every frame of the movement.
+  const view = typeof Bokeh === "undefined" ? null : Bokeh.index.find_one(figure)
+  view?.el.setAttribute("aria-label", `${FIGURE_NAME}. ${describe(m, n, at)}`)
+}
+
+const HINT = "Paused: press Toggle Movement (or Space, with the demo focused) to start."
+const FIGURE_NAME = "The convolution, drawn as in the CS231n notes"
+
+function live_region() {
+  // One polite live region a demo, outside the figure's shadow roots, visually hidden.
+  if (!state.live) {
+    const region = document.createElement("div")
+    region.setAttribute("role", "status")
+    region.setAttribute("aria-live", "polite")
+    region.style.cssText = "position:absolute;width:1px;height:1px;overflow:hidden;"
+      + "clip:rect(0 0 0 0);white-space:nowrap"
+    document.body.appendChild(region)
+    state.live = region
+  }
+  return state.live
+}
+
+function announce() {
+  // What the step on screen is, in words, for a screen reader.
+  if (!ready()) return
+  const m = sizes()
+  live_region().textContent = `${describe(m, state.n, locate(m, state.n))}`
 }
 
 function fit_frame() {
@@ -107,6 +136,7 @@ function go(n) {
   stop()
   render(n)
   remember_step()
+  announce()
 }
 
 function play() {
@@ -116,11 +146,17 @@ function play() {
 }
 
 function toggle_movement() {
+  if (state.hint) {
+    state.hint = false
+    render(state.n)
+  }
   if (state.timer === null) {
     play()
+    live_region().textContent = "Moving."
   } else {
     stop()
     remember_step()
+    announce()
   }
 }
 
@@ -137,6 +173,12 @@ function on_key(event) {
     ArrowRight: () => go(state.n + 1),
     Home: () => go(0),
     End: () => go(m.N - 1),
+  }
+  if (event.key === "Escape") {
+    // The keys are the page's again: a slide's arrows, a notebook's shortcuts.
+    event.composedPath().find((el) => el.blur !== undefined && el.tabIndex >= 0)?.blur()
+    document.activeElement?.blur?.()
+    return
   }
   const action = actions[event.key]
   if (action === undefined || event.ctrlKey || event.altKey || event.metaKey) return
@@ -178,21 +220,42 @@ function report_box() {
   box.data = {width: [size[0]], height: [size[1]]}
 }
 
+function listen() {
+  // The keys act only while the demo has focus (a click on it, or Tab), so that a demo in a
+  // slide deck or a notebook leaves the page's own keys alone.
+  const view = typeof Bokeh === "undefined" ? null : Bokeh.index.find_one(demo)
+  if (view == null || state.keys) return
+  state.keys = true
+  view.el.tabIndex = 0
+  view.el.setAttribute("role", "group")
+  view.el.setAttribute("aria-label", "Convolution demo: Space toggles the movement, the arrows step")
+  view.el.addEventListener("keydown", on_key)
+  view.el.addEventListener("pointerdown", () => view.el.focus({preventScroll: true}))
+  const figure_view = Bokeh.index.find_one(figure)
+  figure_view?.el.setAttribute("role", "img")
+  let pending = null
+  window.addEventListener("resize", () => {
+    clearTimeout(pending)
+    pending = setTimeout(report_box, 200)
+  })
+}
+
+function still() {
+  // A person who asked for less motion, or an address with autoplay=false, gets the demo
+  // paused on its first step, with a hint to start it.
+  const reduced = window.matchMedia?.("(prefers-reduced-motion: reduce)").matches
+  return reduced || !contract.autoplay
+}
+
 function start() {
   fit_frame()
+  state.hint = still()
   if (meta.data.N !== undefined) render(state.n)
   name_sliders()
-  if (!state.keys) {
-    state.keys = true
-    document.addEventListener("keydown", on_key)
-    let pending = null
-    window.addEventListener("resize", () => {
-      clearTimeout(pending)
-      pending = setTimeout(report_box, 200)
-    })
-  }
+  listen()
   report_box()
-  play()
+  announce()
+  if (!state.hint) play()
 }
 
 function on_shown() {
@@ -200,8 +263,9 @@ function on_shown() {
   if (demo.visible) {
     fit_frame()
     render(Math.min(state.n, sizes().N - 1))
+    listen()
     report_box()
-    play()
+    if (!still()) play()
   } else {
     stop()
   }

@@ -158,3 +158,16 @@ function readout_html(m, n, at) {
   }
   return html
 }
+
+function describe(m, n, at) {
+  // The step in words: the window, the filter, the sum and the output cell.
+  const {k, i, j, first} = at
+  const [top, left] = window_at(m, i, j, 0, 0), [bottom, right] = window_at(m, i, j, m.FH - 1, m.FW - 1)
+  const channels = m.Cg === m.C ? "every input channel" : `input channels ${first} to ${first + m.Cg - 1}`
+  const terms = [], value = cells.data.value
+  for (let c = 0; c < m.Cg; c++) terms.push(fmt(scalars.data.value[n * m.Cg + c], m.integer))
+  const bias = fmt(value[m.cell_biases + k], m.integer), o = fmt(outputs.data.value[n], m.integer)
+  return `Step ${n + 1} of ${m.N}: the window covers padded rows ${top} to ${bottom} and columns`
+    + ` ${left} to ${right} of ${channels}; filter w${k}'s slices give ${terms.join(", ")};`
+    + ` with bias ${bias} the sum is ${o}, output o[${i},${j}] of channel ${k}.`
+}

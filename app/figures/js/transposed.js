@@ -146,3 +146,12 @@ function readout_html(m, n, at) {
   html += `</div><div class="note">every output cell starts at its filter's bias</div>`
   return html
 }
+
+function describe(m, n, at) {
+  // The step in words: the input cell, the filter, and the output window it adds into.
+  const {k, i, j} = at
+  const [top, left] = window_at(m, i, j, 0, 0), [bottom, right] = window_at(m, i, j, m.FH - 1, m.FW - 1)
+  return `Step ${n + 1} of ${m.N}: input cell x[${i},${j}] scales filter w${k}'s slices; their sum`
+    + ` is added into output channel ${k}, rows ${top - m.ph} to ${bottom - m.ph}, columns`
+    + ` ${left - m.pw} to ${right - m.pw}.`
+}

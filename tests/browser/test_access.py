@@ -1,0 +1,75 @@
+"""Every reader: axe-core finds no serious or critical WCAG 2.1 AA fault on any layer's page or
+the offline export; a screen reader hears a step when a person moves it; less motion keeps the
+demo still until asked."""
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from support.cli import run_cli
+from support.serving import Page
+
+WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+LIVE = "() => document.querySelector('[role=status][aria-live=polite]')?.textContent ?? ''"
+
+
+def faults(page: Page) -> list[str]:
+    results = Axe().run(page.page, options=WCAG_21_AA)
+    return [
+        f"{violation['id']} ({violation['impact']}): {node['target']}"
+        for violation in results.response["violations"]
+        if violation["impact"] in ("serious", "critical")
+        for node in violation["nodes"]
+    ]
+
+
+@pytest.mark.parametrize(
+    ("query", "demo"),
+    [("?seed=1", "conv"), ("?embed=true&seed=1", "conv"), ("?mode=transposed&seed=1", "tconv"),
+     ("?mode=image&seed=1", "conv")],
+)  # fmt: skip
+def test_axe_finds_no_serious_fault_on_any_layer(server, page, query, demo):
+    page.open(server.url + query, demo)
+    assert faults(page) == []
+
+
+def test_axe_finds_no_serious_fault_in_the_offline_export(tmp_path, page):
+    path = tmp_path / "demo.html"
+    assert run_cli("export", str(path), "--seed", "1").returncode == 0
+    page.page.context.route(re.compile(r"^(?!file:).*"), lambda route: route.abort())
+    page.open(path.as_uri())
+    assert faults(page) == []
+
+
+def test_a_screen_reader_hears_the_step_a_person_moves_to_and_the_figure_has_a_name(server, page):
+    page.open(server.url + "?seed=0")
+    page.page.get_by_role("button", name="Toggle Movement").click()
+    assert page.page.evaluate(LIVE).startswith(f"Step {page.step() + 1} of 18")
+    page.page.get_by_role("button", name="Step forward").click()
+    said = page.page.evaluate(LIVE)
+    assert said.startswith(f"Step {page.step() + 1} of 18: the window covers padded rows")
+    assert "filter w" in said and "the sum is" in said
+    name = page.page.get_by_role("img", name=re.compile("The convolution, drawn as in the CS231n"))
+    assert "Step" in name.get_attribute("aria-label")
+    page.page.get_by_role("button", name="Toggle Movement").click()  # moving: no narration
+    page.page.wait_for_timeout(2200)
+    assert page.page.evaluate(LIVE) == "Moving."
+
+
+@pytest.mark.parametrize("how", ["reduced motion", "autoplay=false"])
+def test_less_motion_opens_paused_on_step_one_with_a_hint(server, browser, how):
+    context = browser.new_context(reduced_motion="reduce" if how == "reduced motion" else None)
+    try:
+        page = Page(context.new_page()).open(
+            server.url + ("?seed=2" if how == "reduced motion" else "?seed=2&autoplay=false")
+        )
+        page.page.wait_for_timeout(1500)
+        assert page.step() == 0
+        assert "press Toggle Movement" in page.model("conv_readout", "model.text")
+        page.page.get_by_role("button", name="Toggle Movement").click()
+        page.page.wait_for_timeout(1300)
+        assert page.step() > 0, "and it moves once asked"
+        assert "press Toggle Movement" not in page.model("conv_readout", "model.text")
+        assert page.errors == []
+    finally:
+        context.close()
