@@ -24,10 +24,11 @@ from bokeh.models import (
 from bokeh.plotting import figure
 
 from app.scene import Scene
-from app.scene.layout import PADDING_CELL, Geometry
+from app.scene.blocks import PADDING_CELL, Geometry
 
 SCRIPTS = files("app.figures") / "js"
 CONTROLS = (SCRIPTS / "controls.js").read_text()
+REACH = (SCRIPTS / "reach.js").read_text()
 READOUT_CSS = (files("app.figures") / "readout.css").read_text()
 # Constants the scripts share with the server, handed to them rather than written twice.
 CONTRACT = {"padding_cell": PADDING_CELL}
@@ -64,8 +65,8 @@ def same_columns(old: dict, new: dict) -> bool:
 
 @cache
 def script(name: str) -> str:
-    """A layer's browser code: the shared controls, then its own file under js/."""
-    return f"{CONTROLS}\n{(SCRIPTS / name).read_text()}"
+    """A layer's browser code: the shared controls and reach, then its own file under js/."""
+    return f"{CONTROLS}\n{REACH}\n{(SCRIPTS / name).read_text()}"
 
 
 class AnimatedFigure:

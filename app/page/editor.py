@@ -7,7 +7,7 @@ import param
 
 from app.layers import DemoSettings
 from app.page.notice import Notice
-from app.scene.layout import PADDING_CELL
+from app.scene.blocks import PADDING_CELL
 from app.settings.cells import parse_cell, parse_edit_value
 
 

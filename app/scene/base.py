@@ -8,7 +8,8 @@ from functools import cached_property
 import numpy as np
 
 from app.engine import Engine
-from app.scene.layout import SCREEN, Blocks, Box, Geometry, contract, place
+from app.scene.blocks import Blocks, Geometry, contract
+from app.scene.layout import SCREEN, Box, place
 
 
 class Scene:

@@ -7,7 +7,7 @@ import numpy as np
 
 from app.engine import Convolution
 from app.scene.base import Scene
-from app.scene.layout import Blocks, border, cell_centres
+from app.scene.blocks import Blocks, border, cell_centres
 from app.scene.marks import filter_cells, link_columns, window_cells
 from app.scene.small import block_images, plain_blocks
 from app.scene.style import format_values, numbers

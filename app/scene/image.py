@@ -9,8 +9,9 @@ from dataclasses import replace
 import numpy as np
 
 from app.engine import Convolution
+from app.scene.blocks import Blocks, border
 from app.scene.convolution import EMPTY_CELLS, ConvolutionScene
-from app.scene.layout import SCREEN, Blocks, Box, border
+from app.scene.layout import SCREEN, Box
 from app.scene.style import OPAQUE, OUTPUT, PADDING, rgba
 
 

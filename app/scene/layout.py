@@ -1,16 +1,17 @@
-"""Where every block and heading of the CS231n picture goes, in cell units (y grows downwards).
+"""Where every block and heading of a picture goes, in cell units (y grows downwards): the
+largest cells at which it fits the pixels its page leaves it.
 
-Every layer's picture is a Blocks: input grids, filter slices, biases and output grids with
-their headings. Pure NumPy: the Bokeh figures, the browser animation and the GIF all read this,
-so the three draw the same picture.
+Pure NumPy: the Bokeh figures, the browser animation and the GIF all read this, so the three
+draw the same picture.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
+
+from app.scene.blocks import Blocks, Geometry
 
 LABEL_PX = 18  # height of a label row on screen, whatever the cell size
 CHAR_PX = 7.9  # width of one label character at the label font size (13 px monospace)
@@ -20,50 +21,7 @@ MAX_WIDTH_PX = 780  # the original's picture, and the figure of the page's first
 SCREEN = (MAX_WIDTH_PX, MAX_HEIGHT_PX)  # the box a picture fits where its page has named none
 Box = tuple[int, int]  # the pixels a picture may take: width, height
 MIN_CELL_PX, MAX_CELL_PX = 3, 26  # the original draws 26 px cells
-LEGIBLE_CELL_PX = 14  # below this, values hide and only colours remain
 MAX_LABELLED_SLICES = 4  # filters deeper than this label their stack of slices once
-
-
-@dataclass(frozen=True)
-class Geometry:
-    """Top-left corners of every block, in cell units, for one cell size in pixels."""
-
-    cell_px: int
-    width: float
-    height: float
-    inputs: np.ndarray  # (C, 2) x, y of each padded channel grid
-    slices: np.ndarray  # (K, Cg, 2) of each filter's channel slices
-    biases: np.ndarray  # (K, 2)
-    outputs: np.ndarray  # (K, 2)
-    labels: dict[str, list]  # x, y, text of every heading
-    pictures: np.ndarray  # (2, 2) input and output picture in image mode, else (0, 2)
-    bands: int = 1  # rows of stacks: more than one where the box was too narrow for one
-    compact: bool = False  # the filters share one heading and lose their slices' labels
-
-    @property
-    def legible(self) -> bool:
-        return self.cell_px >= LEGIBLE_CELL_PX
-
-    @property
-    def origins(self) -> np.ndarray:
-        """Every block's top-left: inputs, slices, biases, outputs, (C + K*Cg + 2K, 2), in the
-        order that `contract` tells the browser's scripts."""
-        return np.concatenate((self.inputs, self.slices.reshape(-1, 2), self.biases, self.outputs))
-
-
-def cell_centres(origins: np.ndarray, shape: tuple[int, int, int]) -> tuple[np.ndarray, ...]:
-    """x and y of every cell of blocks (B, rows, cols) whose top-left corners are `origins`,
-    block by block, row by row: each (B*rows*cols,)."""
-    b, r, c = np.indices(shape).reshape(3, -1)  # each (B*rows*cols,)
-    return origins[b, 0] + c + 0.5, origins[b, 1] + r + 0.5
-
-
-def border(shape: tuple[int, int], corner: tuple[int, int], inner: tuple[int, int]) -> np.ndarray:
-    """Which cells of a rows x cols grid lie outside the inner block at `corner`: the zero
-    padding of an input, the cropped border of a transposed output. (rows, cols) bool."""
-    (top, left), (height, width) = corner, inner
-    r, c = np.indices(shape)  # each (rows, cols)
-    return (r < top) | (r >= top + height) | (c < left) | (c >= left + width)
 
 
 class _Columns:
@@ -114,49 +72,6 @@ class _Columns:
     def right(self) -> float:
         # At least a word's space between columns, however small the cells.
         return max(self.x + self.col_width, self.reach) + max(2 * GAP, 14 / self.cell_px)
-
-
-@dataclass(frozen=True)
-class Blocks:
-    """What the picture holds, for any layer: grid shapes as drawn, and their headings."""
-
-    input_heading: str
-    input_shape: tuple[int, int, int]  # (C, rows, cols) of each input grid as drawn
-    filter_shape: tuple[int, int, int, int]  # (K, Cg, FH, FW): each filter's slices
-    reads: list[list[int]]  # the input channels each filter reads, in slice order
-    output_heading: str
-    output_shape: tuple[int, int, int]  # (K, rows, cols) of each output grid as drawn
-    pictures: tuple[tuple[int, int], ...] = ()  # image mode: input and output picture sizes
-    channel_names: tuple[str, ...] = ()  # a word after each input channel's label
-    short_headings: tuple[str, str] = ("", "")  # input and output, where room is short
-    input_corner: tuple[int, int] = (0, 0)  # where the input's own row 0, column 0 is drawn
-
-
-PADDING_CELL = "padding"  # what the browser names a tapped cell of zero padding (cell_at)
-
-
-def contract(blocks: Blocks) -> dict[str, int]:
-    """Where the browser's scripts find each kind of block in a Geometry's `origins`, and each
-    kind of value in the `cells` source (input cells as drawn, filter slices, biases), and how
-    the input is drawn: handed to them in `meta`, so that the order is written here alone."""
-    C, rows, cols = blocks.input_shape  # channels, rows and columns as drawn
-    K, Cg, FH, FW = blocks.filter_shape  # filters, channels each, kernel rows, kernel columns
-    return {
-        "C": C,
-        "K": K,
-        "Cg": Cg,
-        "FH": FH,
-        "FW": FW,
-        "block_slices": C,
-        "block_biases": C + K * Cg,
-        "block_outputs": C + K * Cg + K,
-        "cell_weights": C * rows * cols,
-        "cell_biases": C * rows * cols + K * Cg * FH * FW,
-        "input_rows": rows,
-        "input_cols": cols,
-        "input_row0": blocks.input_corner[0],
-        "input_col0": blocks.input_corner[1],
-    }
 
 
 def _place(

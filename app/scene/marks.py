@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from app.scene.layout import Geometry, cell_centres
+from app.scene.blocks import Geometry, cell_centres
 
 
 def window_cells(corners: np.ndarray, rows: tuple[int, ...], cols: tuple[int, ...]) -> dict:

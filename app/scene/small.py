@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from app.engine import Convolution
-from app.scene.layout import Geometry, border
+from app.scene.blocks import Geometry, border
 from app.scene.style import INPUT, PADDING, UNVISITED, rgba
 
 

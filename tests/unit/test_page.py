@@ -6,7 +6,7 @@ import panel as pn
 from app import ConvolutionDemo
 from app.layers import DemoSettings
 from app.page.editor import CellEditor
-from app.scene.layout import PADDING_CELL
+from app.scene.blocks import PADDING_CELL
 
 
 def test_demo_renders_as_a_notebook_would():

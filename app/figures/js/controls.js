@@ -4,7 +4,7 @@
 // action.
 //
 // Args common to all: meta (one row of sizes, empty until the demo has a layer to show; its
-// keys are the scene's sizes and the contract of app/scene/layout.py: block_slices,
+// keys are the scene's sizes and the contract of app/scene/blocks.py: block_slices,
 // block_biases and block_outputs index `origins`, cell_weights and cell_biases index `cells`),
 // figure, readout, slider, speed, toggle, finished, demo (the demo's layout, hidden while another
 // mode is on screen), edit (the cell last tapped, for the server's cell editor), contract
@@ -57,30 +57,6 @@ function render(n) {
   // when a person moves it (announce), not at every frame of the movement.
   const view = typeof Bokeh === "undefined" ? null : Bokeh.index.find_one(figure)
   view?.el.setAttribute("aria-label", `${FIGURE_NAME}. ${describe(m, n, at)}`)
-}
-
-const HINT = "Paused: press Toggle Movement (or Space, with the demo focused) to start."
-const FIGURE_NAME = "The convolution, drawn as in the CS231n notes"
-
-function live_region() {
-  // One polite live region a demo, outside the figure's shadow roots, visually hidden.
-  if (!state.live) {
-    const region = document.createElement("div")
-    region.setAttribute("role", "status")
-    region.setAttribute("aria-live", "polite")
-    region.style.cssText = "position:absolute;width:1px;height:1px;overflow:hidden;"
-      + "clip:rect(0 0 0 0);white-space:nowrap"
-    document.body.appendChild(region)
-    state.live = region
-  }
-  return state.live
-}
-
-function announce() {
-  // What the step on screen is, in words, for a screen reader.
-  if (!ready()) return
-  const m = sizes()
-  live_region().textContent = `${describe(m, state.n, locate(m, state.n))}`
 }
 
 function fit_frame() {
@@ -194,57 +170,6 @@ function name_sliders() {
       handle.setAttribute("aria-label", model.title)
     }
   }
-}
-
-const CONTROLS_PX = 356  // the controls' column beside the figure, with its margins
-const LEAST_FIGURE_PX = 360  // a figure narrower than this takes the width, controls below
-const SETTINGS_FIGURE_PX = 780  // the settings stand beside where the figure keeps this much
-
-function report_box() {
-  // The pixels this window leaves the figure: the server fits the picture's cells to them.
-  // Beside the demo, a wide page keeps its settings (contract.aside_px); the controls sit
-  // beside the figure while both fit, under it otherwise. Coarse steps: resizing a window
-  // by a few pixels repaints nothing.
-  const view = typeof Bokeh === "undefined" ? null : Bokeh.index.find_one(demo)
-  if (view == null || !demo.visible) return
-  const page = document.documentElement.clientWidth
-  let width = page - 24
-  if (contract.aside_px > 0 && width - contract.aside_px >= CONTROLS_PX + SETTINGS_FIGURE_PX) {
-    width -= contract.aside_px
-  }
-  if (width - CONTROLS_PX >= LEAST_FIGURE_PX) width -= CONTROLS_PX
-  const top = view.el.getBoundingClientRect().top + window.scrollY
-  const height = Math.max(300, window.innerHeight - Math.min(top, window.innerHeight / 3) - 24)
-  const size = [Math.floor(width / 20) * 20, Math.floor(height / 20) * 20]
-  if (box.data.width[0] === size[0] && box.data.height[0] === size[1]) return
-  box.data = {width: [size[0]], height: [size[1]]}
-}
-
-function listen() {
-  // The keys act only while the demo has focus (a click on it, or Tab), so that a demo in a
-  // slide deck or a notebook leaves the page's own keys alone.
-  const view = typeof Bokeh === "undefined" ? null : Bokeh.index.find_one(demo)
-  if (view == null || state.keys) return
-  state.keys = true
-  view.el.tabIndex = 0
-  view.el.setAttribute("role", "group")
-  view.el.setAttribute("aria-label", "Convolution demo: Space toggles the movement, the arrows step")
-  view.el.addEventListener("keydown", on_key)
-  view.el.addEventListener("pointerdown", () => view.el.focus({preventScroll: true}))
-  const figure_view = Bokeh.index.find_one(figure)
-  figure_view?.el.setAttribute("role", "img")
-  let pending = null
-  window.addEventListener("resize", () => {
-    clearTimeout(pending)
-    pending = setTimeout(report_box, 200)
-  })
-}
-
-function still() {
-  // A person who asked for less motion, or an address with autoplay=false, gets the demo
-  // paused on its first step, with a hint to start it.
-  const reduced = window.matchMedia?.("(prefers-reduced-motion: reduce)").matches
-  return reduced || !contract.autoplay
 }
 
 function start() {
