@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from app.scene.blocks import Blocks, Geometry
+from app.scene.blocks import LEGIBLE_CELL_PX, Blocks, Geometry
 
 LABEL_PX = 18  # height of a label row on screen, whatever the cell size
 CHAR_PX = 7.9  # width of one label character at the label font size (13 px monospace)
@@ -171,9 +171,12 @@ def place(blocks: Blocks, box: Box = SCREEN) -> Geometry:
     original = _largest(blocks, box)
     if original.legible and _fits(original, box):
         return original
-    candidates = [original, _largest(blocks, box, flow=True)]
-    if blocks.short_headings[0]:
-        candidates.append(_largest(blocks, box, flow=True, short=True))
+    candidates = [original]
+    forms = [{"flow": True}] + ([{"flow": True, "short": True}] if blocks.short_headings[0] else [])
+    for form in forms:
+        # Bands are worth their layouts only where they let the values be read.
+        if _fits(_place(blocks, LEGIBLE_CELL_PX, box=box, **form), box):
+            candidates.append(_largest(blocks, box, least=LEGIBLE_CELL_PX, **form))
     compact = _largest(blocks, box, compact=True)
     candidates.append(compact)
     readable = [g for g in candidates if g.legible and _fits(g, box)]
@@ -189,12 +192,13 @@ def _fits(geometry: Geometry, box: Box) -> bool:
 
 
 def _largest(
-    blocks: Blocks, box: Box, compact: bool = False, short: bool = False, flow: bool = False
-) -> Geometry:
-    """The arrangement asked for with the largest cells at which it fits the box (its labels
-    may reach past the box's width where they alone are wider)."""
+    blocks: Blocks, box: Box, compact: bool = False, short: bool = False, flow: bool = False,
+    least: int = MIN_CELL_PX,
+) -> Geometry:  # fmt: skip
+    """The arrangement asked for with the largest cells, `least` or more, at which it fits
+    the box (its labels may reach past the box's width where they alone are wider)."""
     width_px, height_px = box
-    smallest = _place(blocks, MIN_CELL_PX, compact, box, short, flow)
+    smallest = _place(blocks, least, compact, box, short, flow)
     max_width = max(width_px, 1.15 * smallest.width * MIN_CELL_PX)
 
     def fits(geometry: Geometry) -> bool:
@@ -203,7 +207,7 @@ def _largest(
 
     # Smaller cells never make the picture larger on screen, so a binary search finds the
     # largest size that fits in a handful of layouts.
-    best, low, high = smallest, MIN_CELL_PX + 1, MAX_CELL_PX
+    best, low, high = smallest, least + 1, MAX_CELL_PX
     while low <= high:
         middle = (low + high) // 2
         geometry = _place(blocks, middle, compact, box, short, flow)

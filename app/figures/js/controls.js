@@ -53,10 +53,6 @@ function render(n) {
   const hint = state.hint ? `<div class="hint">${HINT}</div>` : ""
   readout.setv({text: hint + readout_html(m, n, at)}, {sync: false})
   if (slider.value !== n + 1) slider.setv({value: n + 1}, {sync: false})
-  // The picture's text alternative follows every step; a screen reader hears the step only
-  // when a person moves it (announce), not at every frame of the movement.
-  const view = typeof Bokeh === "undefined" ? null : Bokeh.index.find_one(figure)
-  view?.el.setAttribute("aria-label", `${FIGURE_NAME}. ${describe(m, n, at)}`)
 }
 
 function fit_frame() {

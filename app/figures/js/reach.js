@@ -20,10 +20,14 @@ function live_region() {
 }
 
 function announce() {
-  // What the step on screen is, in words, for a screen reader.
+  // What the step on screen is, in words, for a screen reader: said, and the figure's name,
+  // when a person moves it or it stops (not at every frame of the movement, which would
+  // also cost every frame an accessibility update).
   if (!ready()) return
-  const m = sizes()
-  live_region().textContent = `${describe(m, state.n, locate(m, state.n))}`
+  const m = sizes(), words = describe(m, state.n, locate(m, state.n))
+  live_region().textContent = words
+  const view = typeof Bokeh === "undefined" ? null : Bokeh.index.find_one(figure)
+  view?.el.setAttribute("aria-label", `${FIGURE_NAME}. ${words}`)
 }
 
 const CONTROLS_PX = 356  // the controls' column beside the figure, with its margins
