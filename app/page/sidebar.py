@@ -66,7 +66,7 @@ class SettingsPanel(pn.viewable.Viewer):
         self.seed.param.watch(self._set_seed, "value")
         s.param.watch(lambda event: setattr(self.seed, "value", str(event.new)), "seed")
         new_values = pn.widgets.Button(
-            label="New values", button_type="success", stylesheets=[GREEN_BUTTON_CSS]
+            label="New values", color="success", stylesheets=[GREEN_BUTTON_CSS]
         )
         new_values.on_click(lambda event: s.new_values())
         reset = pn.widgets.Button(label="Reset to the CS231n default")

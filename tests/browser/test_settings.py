@@ -143,7 +143,9 @@ def test_groups_equal_to_depth_shows_one_channel_per_filter(server, page):
     assert {"w0[:,:,0] of x[:,:,0]", "w1[:,:,0] of x[:,:,1]", "w2[:,:,0] of x[:,:,2]"} <= set(
         labels
     )
+    page.page.get_by_role("group", name="Convolution demo").focus()
     page.page.keyboard.press("End")
+    assert page.step() == 26
     assert {d for d, _, _ in window_cells(page)} == {2}
 
 
