@@ -27,6 +27,7 @@ from app.engine.checks import (
     step_index,
     window,
 )
+from app.engine.cost import Cost, Shapes, convolution_cost
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,10 +46,24 @@ class Step:
     value: float  # sum(scalars) + bias
 
 
+# PyTorch's padding modes and the numpy.pad mode that makes each.
+PADDING_MODES = {"zeros": "constant", "reflect": "reflect", "replicate": "edge", "circular": "wrap"}
+
+
+class ConvolutionOptions(Options, total=False):
+    """The direct layer's keywords: both engines', and how padding is filled, as nn.Conv2d's
+    padding_mode (zeros, reflect, replicate or circular)."""
+
+    padding_mode: str
+
+
 class Convolution:
     """A conv layer's every step: x (C, H, W), w (K, C // groups, FH, FW), b (K,)."""
 
-    def __init__(self, x: object, w: object, b: object = None, **options: Unpack[Options]) -> None:
+    def __init__(
+        self, x: object, w: object, b: object = None, **options: Unpack[ConvolutionOptions]
+    ) -> None:
+        padding_mode = options.pop("padding_mode", "zeros")
         x, w, groups, axes = arguments(
             "Convolution", x, w, "(K, C // groups, FH, FW)", options, Options
         )
@@ -65,6 +80,8 @@ class Convolution:
                 f"w has {Cg} channels per filter but x has C={C} channels in groups={groups}: "
                 f"w.shape[1] must be C // groups = {C // groups}"
             )
+        check_padding_mode(padding_mode, (ph, pw), (H, W))
+        self.padding_mode = padding_mode
         Hp, Wp = H + 2 * ph, W + 2 * pw
         span_h, span_w = dh * (FH - 1) + 1, dw * (FW - 1) + 1  # the dilated kernel's extent
         if span_h > Hp:
@@ -91,11 +108,17 @@ class Convolution:
         ):
             if count > MAX_WINDOW_READS:
                 raise ValueError(f"{what} = {count}, over the cap {MAX_WINDOW_READS}")
+        self.has_bias = b is not None  # a layer made with bias=False in PyTorch's words
         b = bias(b, K)
 
         self.x, self.w, self.b = x, w, b
-        self.padded = np.zeros((C, Hp, Wp), dtype=x.dtype)  # (C, Hp, Wp)
-        self.padded[:, ph : ph + H, pw : pw + W] = x
+        mode = PADDING_MODES[padding_mode]
+        self.padded = np.pad(x, ((0, 0), (ph, ph), (pw, pw)), mode=mode)  # (C, Hp, Wp)
+        # Which input row (column) each padded row (column) holds, -1 for a zero: the picture
+        # shows a copied cell's value and outlines its original under the pointer.
+        zeros = {"constant_values": -1} if mode == "constant" else {}
+        self.copied_rows = np.pad(np.arange(H), ph, mode=mode, **zeros)  # (Hp,)
+        self.copied_cols = np.pad(np.arange(W), pw, mode=mode, **zeros)  # (Wp,)
         # Windows are gathered once, already in the dtype they are multiplied in.
         self._dtype = product_dtype(self.padded, w, Cg * FH * FW, w.size * OH * OW)
         self._integers = x.dtype.kind in "iu" and w.dtype.kind in "iu"
@@ -158,6 +181,20 @@ class Convolution:
     def __len__(self) -> int:
         return self.output.size
 
+    @property
+    def zero_padding(self) -> np.ndarray:
+        """Which padded cells are zeros rather than copies of an input cell: (Hp, Wp) bool."""
+        return np.logical_or.outer(self.copied_rows < 0, self.copied_cols < 0)
+
+    @property
+    def shapes(self) -> Shapes:
+        (C, H, W), (K, _, FH, FW), (_, OH, OW) = self.x.shape, self.w.shape, self.output.shape
+        return Shapes(C, H, W, K, FH, FW, OH, OW, self.groups, self.has_bias)
+
+    def cost(self) -> list[Cost]:
+        """This layer's parameters and multiply-adds, then the same mapping's made otherwise."""
+        return convolution_cost(self.shapes)
+
     def channels_of(self, k: int) -> range:
         """The input channels filter k reads: its group's slice of C."""
         return channels_read(k, self.w.shape[0], self.x.shape[0], self.groups)
@@ -183,6 +220,24 @@ class Convolution:
 
     def __iter__(self) -> Iterator[Step]:
         return (self[n] for n in range(len(self)))
+
+
+def check_padding_mode(mode: object, padding: tuple[int, int], size: tuple[int, int]) -> None:
+    """PyTorch's rules for padding_mode: one of its four, reflect with padding below the
+    input's size, circular with padding at most the input's size (it wraps around once)."""
+    if mode not in PADDING_MODES:
+        raise ValueError(f"padding_mode must be one of {', '.join(PADDING_MODES)}, got {mode!r}")
+    for axis, pad, n in (("rows", padding[0], size[0]), ("columns", padding[1], size[1])):
+        if mode == "reflect" and pad >= n:
+            raise ValueError(
+                f"padding_mode=reflect needs padding below the input's {axis} ({n}): "
+                f"padding {pad} must be at most {n - 1}, as in PyTorch"
+            )
+        if mode == "circular" and pad > n:
+            raise ValueError(
+                f"padding_mode=circular wraps around once: padding {pad} must be at most the "
+                f"input's {axis} ({n}), as in PyTorch"
+            )
 
 
 def cs231n_default(seed: int | None = None) -> Convolution:

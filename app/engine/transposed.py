@@ -29,6 +29,7 @@ from app.engine.checks import (
     window,
 )
 from app.engine.convolution import Convolution
+from app.engine.cost import Cost, Shapes, transposed_cost
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +97,7 @@ class TransposedConvolution:
         ):
             if count > cap:
                 raise ValueError(f"{what} = {count}, over the cap {cap}")
+        self.has_bias = b is not None  # a layer made with bias=False in PyTorch's words
         b = bias(b, K)
         self.x, self.w, self.b = x, w, b
         Cg = C // groups
@@ -129,6 +131,15 @@ class TransposedConvolution:
 
     def __len__(self) -> int:
         return self.patches.shape[0] * self.x.shape[1] * self.x.shape[2]
+
+    @property
+    def shapes(self) -> Shapes:
+        (C, H, W), (FH, FW), (K, OH, OW) = self.x.shape, self.w.shape[2:], self.output.shape
+        return Shapes(C, H, W, K, FH, FW, OH, OW, self.groups, self.has_bias)
+
+    def cost(self) -> list[Cost]:
+        """This layer's parameters and multiply-adds, then a fully connected layer's."""
+        return transposed_cost(self.shapes)
 
     def channels_of(self, k: int) -> range:
         """The input channels filter k reads: its group's slice of C."""

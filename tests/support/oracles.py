@@ -4,14 +4,41 @@ time, for the tests to hold the engines (and the pages) against."""
 import numpy as np
 
 
-def direct_loop(x, w, b, stride, padding, dilation, groups):
-    """Cross-correlation one multiply at a time: (K, Cg, OH, OW) partials and (K, OH, OW)."""
+def source(index: int, size: int, mode: str) -> int:
+    """The input position that padded position `index` (counted from the input's first
+    cell, so negative in the padding before it) holds, by PyTorch's definitions; -1 for a
+    zero."""
+    if 0 <= index < size:
+        return index
+    if mode == "zeros":
+        return -1
+    if mode == "replicate":
+        return min(max(index, 0), size - 1)
+    if mode == "circular":
+        return index % size
+    # reflect: mirrored about the edge cell, which is not repeated
+    return -index if index < 0 else 2 * (size - 1) - index
+
+
+def padded_loop(x, padding, mode="zeros"):
+    """The padded input, one cell at a time: (C, H + 2*ph, W + 2*pw)."""
     C, H, W = x.shape  # channels, rows, columns
+    ph, pw = padding
+    padded = np.zeros((C, H + 2 * ph, W + 2 * pw), dtype=x.dtype)  # (C, Hp, Wp)
+    for r in range(H + 2 * ph):
+        for c in range(W + 2 * pw):
+            row, col = source(r - ph, H, mode), source(c - pw, W, mode)
+            if row >= 0 and col >= 0:
+                padded[:, r, c] = x[:, row, col]
+    return padded
+
+
+def direct_loop(x, w, b, stride, padding, dilation, groups, padding_mode="zeros"):
+    """Cross-correlation one multiply at a time: (K, Cg, OH, OW) partials and (K, OH, OW)."""
     K, Cg, FH, FW = w.shape  # filters, channels per group, kernel rows, kernel columns
-    (sh, sw), (ph, pw), (dh, dw) = stride, padding, dilation
-    Hp, Wp = H + 2 * ph, W + 2 * pw
-    padded = np.zeros((C, Hp, Wp), dtype=x.dtype)  # (C, Hp, Wp)
-    padded[:, ph : ph + H, pw : pw + W] = x
+    (sh, sw), (dh, dw) = stride, dilation
+    padded = padded_loop(x, padding, padding_mode)  # (C, Hp, Wp)
+    Hp, Wp = padded.shape[1:]
     OH = (Hp - dh * (FH - 1) - 1) // sh + 1
     OW = (Wp - dw * (FW - 1) - 1) // sw + 1
     partials = np.zeros((K, Cg, OH, OW), dtype=np.result_type(x, w))  # (K, Cg, OH, OW)
