@@ -7,9 +7,12 @@ from bokeh.core.properties import value
 from bokeh.models import GlyphRenderer, HoverTool, TapTool
 
 from app.figures.animated import AnimatedFigure
-from app.scene.style import BLUE, CELL, GREEN, INPUT, OUTPUT, PADDING, RED, WEIGHT
+from app.scene.style import BLUE, CELL, COPY, GREEN, INPUT, OUTPUT, PADDING, RED, WEIGHT
 
-FILLS = {"input_fill": INPUT, "padding_fill": PADDING, "weight_fill": WEIGHT, "output_fill": OUTPUT}
+FILLS = {
+    "input_fill": INPUT, "padding_fill": PADDING, "weight_fill": WEIGHT, "output_fill": OUTPUT,
+    "copy_fill": COPY,
+}  # fmt: skip
 OUTLINES = {"window_box": (BLUE, 2), "kernel": (RED, 2), "cursor": (GREEN, 3)}
 
 
@@ -19,7 +22,7 @@ class ConvolutionFigure(AnimatedFigure):
     SOURCES = (
         *FILLS, *OUTLINES, "origins", "cells", "outputs", "scalars", "links", "preview",
         "unvisited", "cell_text", "output_text", "images", "output_blocks",
-        "levels", "weight_blocks", "output_block_fill",
+        "levels", "weight_blocks", "output_block_fill", "copies", "original",
     )  # fmt: skip
     SCRIPT = "direct.js"
     PREFIX = "conv"
@@ -36,8 +39,10 @@ class ConvolutionFigure(AnimatedFigure):
         fig.image_rgba(
             "image", "x", "y", "dw", "dh", source=s["images"], name=f"{self.prefix}_images_glyph"
         )
-        for name, colour in FILLS.items():
-            self._cells(name, fill_color=colour, line_color=None)
+        self.fills = {
+            name: self._cells(name, fill_color=colour, line_color=None)
+            for name, colour in FILLS.items()
+        }
         # Where cells are too small to draw one by one, a block of one colour is one rectangle.
         for name, colour in (("weight_blocks", WEIGHT), ("output_block_fill", OUTPUT)):
             fig.rect("x", "y", "width", "height", source=s[name], fill_color=colour,
@@ -62,6 +67,8 @@ class ConvolutionFigure(AnimatedFigure):
         for name, (colour, width) in OUTLINES.items():
             self._cells(name, fill_alpha=0, line_color=colour, line_width=width)
         self._cells("preview", fill_alpha=0, line_color=BLUE, line_dash="dashed", line_width=1.5)
+        # The input cell that a padded copy under the pointer repeats.
+        self._cells("original", fill_alpha=0, line_color="black", line_dash="dotted", line_width=3)
 
     def _connect(self) -> None:
         super()._connect()
@@ -78,5 +85,13 @@ class ConvolutionFigure(AnimatedFigure):
             name=f"{self.prefix}_tap",
             callback=self.action("on_tap(cb_data.geometries)"),
         )
-        self.figure.add_tools(hover, tap)
-        self.figure.js_on_event("mouseleave", self.action("show_preview(sizes(), -1)"))
+        copies = HoverTool(
+            renderers=[self.fills["copy_fill"]],
+            tooltips=None,
+            name=f"{self.prefix}_copy_hover",
+            callback=self.action("show_original(sizes(), cb_data.geometry)"),
+        )
+        self.figure.add_tools(hover, tap, copies)
+        self.figure.js_on_event(
+            "mouseleave", self.action("show_preview(sizes(), -1); show_original(sizes(), null)")
+        )

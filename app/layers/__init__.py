@@ -20,7 +20,10 @@ from app.settings import CHOICES, COLUMNS, Settings, builds
 from app.settings.builds import Arrays
 
 # The settings every layer reads: its sizes along both axes, and the seed.
-SPATIAL = ("kernel_height", "kernel_width", "stride", "padding", "dilation", "separate_axes")
+SPATIAL = (
+    "kernel_height", "kernel_width", "stride", "padding", "padding_mode", "dilation",
+    "separate_axes",
+)  # fmt: skip
 DRAWN = ("values", "height", "width", "depth", "n_filters", "groups", "bias")  # random values
 
 

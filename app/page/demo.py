@@ -116,7 +116,7 @@ class ConvolutionDemo(pn.viewable.Viewer):
             self.notes[view.prefix].param.update(object=view.note, visible=bool(view.note))
         for prefix, figure in self.figures.items():
             if prefix not in self._pending:
-                figure.layout.visible = prefix in self._shown
+                figure.shown = prefix in self._shown
             if prefix not in self._shown:
                 self.notes[prefix].visible = False
 
@@ -134,21 +134,22 @@ class ConvolutionDemo(pn.viewable.Viewer):
         self.figures[prefix] = figure
         self.notes[prefix] = pn.pane.Markdown(width=900, visible=False)
         pane = pn.pane.Bokeh(figure.layout, sizing_mode="fixed")
-        self.stage.extend([self.notes[prefix], pane])
+        lesson = pn.pane.Bokeh(figure.lesson, sizing_mode="fixed")
+        self.stage.extend([self.notes[prefix], pane, lesson])
         doc = pn.state.curdoc
         if self._live and doc is not None:
             # Arriving hidden, then shown once the browser has it: the browser's "visible"
             # callback starts it moving, as the page's ready event started the first one.
             # A next-tick change can still join the patch that creates the model (and then
             # no change is seen), so the reveal waits for a timer.
-            figure.layout.visible = False
+            figure.shown = False
             self._pending.add(prefix)
             doc.add_timeout_callback(lambda: self._reveal(prefix), REVEAL_MS)
         return figure
 
     def _reveal(self, prefix: str) -> None:
         self._pending.discard(prefix)
-        self.figures[prefix].layout.visible = prefix in self._shown
+        self.figures[prefix].shown = prefix in self._shown
 
     def _box_reported(self, attr: str, old: dict, new: dict) -> None:
         """The browser names the pixels its window leaves the figure: the picture is placed

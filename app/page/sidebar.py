@@ -28,7 +28,12 @@ def explain(settings: DemoSettings) -> str:
     scene = settings.scene()
     lines = [f"`{line}`" for line in scene.formulas()]
     note = scene.note()
-    return "  \n".join(lines) + (f"\n\n{note}" if note else "")
+    return (
+        "  \n".join(lines)
+        + (f"\n\n{note}" if note else "")
+        + "\n\nDilation 1 is an ordinary convolution: PyTorch's `dilation=1`, which the CS231n "
+        "notes call dilation 0."
+    )
 
 
 def choice(settings: DemoSettings, name: str) -> Choice:
@@ -81,7 +86,10 @@ class SettingsPanel(pn.viewable.Viewer):
             self._grid(SIZES[:4]),
             self._grid(SIZES[4:]),
             self._grid(AXES[:3]),
-            pn.Row(self.groups, visible=self._reads("groups")),
+            pn.Row(
+                pn.Row(self.groups, visible=self._reads("groups"), margin=0),
+                pn.Row(self._padding_mode(), visible=self._reads("padding_mode"), margin=0),
+            ),
             self._grid(AXES[3:]),
             switch(s, "separate_axes"),
             self._columns_grid(),
@@ -91,6 +99,10 @@ class SettingsPanel(pn.viewable.Viewer):
         )
         # Its messages stand above the demo (the page puts them there), not here.
         self._layout = pn.Column(self._controls, self.explanation, CellEditor(s))
+
+    def _padding_mode(self) -> Choice:
+        parameter = self.settings.param.padding_mode
+        return Choice.from_param(parameter, label=parameter.label, width=145)
 
     def _reads(self, *names: str) -> param.reactive.rx:
         """Whether the chosen layer reads any of these settings: their widgets show only then."""

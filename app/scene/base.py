@@ -8,7 +8,9 @@ from functools import cached_property
 import numpy as np
 
 from app.engine import Engine
+from app.engine.cost import Cost, Count, output_values
 from app.scene.blocks import Blocks, Geometry, contract
+from app.scene.code import Code
 from app.scene.layout import SCREEN, Box, place
 
 
@@ -64,6 +66,15 @@ class Scene:
     def _formula(self, i: int) -> str:
         """The output-size rule along axis i (0 rows, 1 columns), with the numbers in it."""
         raise NotImplementedError
+
+    def code(self) -> Code:
+        """The layer as PyTorch's module and as NumPy loops, with the values on screen."""
+        raise NotImplementedError
+
+    def cost(self) -> tuple[Count, list[Cost]]:
+        """The output values it makes, and its parameters and multiply-adds beside those of
+        the same mapping made otherwise."""
+        return output_values(self.engine.shapes), self.engine.cost()
 
     def note(self) -> str:
         """What else the picture needs said (cells no window covers); empty if nothing."""

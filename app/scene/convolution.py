@@ -8,6 +8,7 @@ import numpy as np
 from app.engine import Convolution
 from app.scene.base import Scene
 from app.scene.blocks import Blocks, border, cell_centres
+from app.scene.code import Code, convolution_code
 from app.scene.marks import filter_cells, link_columns, window_cells
 from app.scene.small import block_images, plain_blocks
 from app.scene.style import format_values, numbers
@@ -17,7 +18,7 @@ EMPTY_TEXT = {"x": [], "y": [], "text": [], "shown": []}
 EMPTY_IMAGES = {"image": [], "x": [], "y": [], "dw": [], "dh": []}
 EMPTY_CELLS = {"x": [], "y": []}
 EMPTY_BLOCKS = {"x": [], "y": [], "width": [], "height": []}
-FILLS = ("input_fill", "padding_fill", "weight_fill")  # one source a `kind` of cell
+FILLS = ("input_fill", "padding_fill", "weight_fill", "copy_fill")  # one source a `kind`
 
 
 class ConvolutionScene(Scene):
@@ -30,6 +31,7 @@ class ConvolutionScene(Scene):
         K, OH, OW = self.engine.output.shape
         ph, pw = self.engine.padding
         pad = f"+pad {ph}" if ph == pw else f"+pad {ph},{pw}"
+        pad += "" if self.engine.padding_mode == "zeros" else f" {self.engine.padding_mode}"
         return Blocks(
             input_heading=f"Input Volume ({pad}) ({Hp}x{Wp}x{C})",
             input_shape=(C, Hp, Wp),
@@ -43,11 +45,13 @@ class ConvolutionScene(Scene):
 
     def cells(self, text: bool = True) -> dict[str, list | np.ndarray]:
         """Input (with padding), filter and bias cells: centre, text (empty unless `text`),
-        value, and kind (0 input, 1 zero padding, 2 weight or bias)."""
+        value, and kind (0 input, 1 zero padding, 2 weight or bias, 3 padding that copies an
+        input cell)."""
         conv, geometry = self.engine, self.geometry
         C, Hp, Wp = conv.padded.shape  # channels, padded rows, padded columns
         K, Cg, FH, FW = conv.w.shape  # filters, channels per group, kernel rows, kernel columns
-        is_pad = np.tile(border((Hp, Wp), conv.padding, conv.x.shape[1:]).ravel(), C)
+        is_pad = border((Hp, Wp), conv.padding, conv.x.shape[1:])  # (Hp, Wp)
+        kind = np.where(conv.zero_padding, 1, np.where(is_pad, 3, 0)).astype(np.int8)
         input_x, input_y = cell_centres(geometry.inputs, (C, Hp, Wp))
         filter_x, filter_y = cell_centres(geometry.slices.reshape(-1, 2), (K * Cg, FH, FW))
         n_weights = K * Cg * FH * FW + K
@@ -57,8 +61,11 @@ class ConvolutionScene(Scene):
             "y": np.concatenate([input_y, filter_y, geometry.biases[:, 1] + 0.5]),
             "value": np.concatenate([v.ravel() for v in values]).astype(float),
             "text": [t for v in values for t in format_values(v)] if text else [],
-            "kind": np.concatenate([is_pad.astype(np.int8), np.full(n_weights, 2, np.int8)]),
+            "kind": np.concatenate([np.tile(kind.ravel(), C), np.full(n_weights, 2, np.int8)]),
         }
+
+    def code(self) -> Code:
+        return convolution_code(self.engine)
 
     def shown_output(self) -> np.ndarray:
         """The output as the picture shows it, (K, OH, OW)."""
@@ -103,10 +110,14 @@ class ConvolutionScene(Scene):
             "output_text": output_text,
             "scalars": {"value": numbers(partials)},
             "preview": {"x": np.full(Cg * FH * FW, OFF_PLOT), "y": np.zeros(Cg * FH * FW)},
+            # The input row and column each padded one copies (-1: a zero), and the outline
+            # the pointer on a copy puts around its original.
+            "copies": {"row": conv.copied_rows, "col": conv.copied_cols},
+            "original": {"x": [OFF_PLOT], "y": [0.0]},
         }
         # Legible cells are drawn one by one, one glyph a colour; smaller ones as an image a
         # block, since the canvas spends microseconds on every rectangle and thousands add up.
-        for kind, name in enumerate(FILLS):
+        for kind, name in zip((0, 1, 2, 3), FILLS, strict=True):
             chosen = cells["kind"] == kind
             data[name] = {"x": cells["x"][chosen], "y": cells["y"][chosen]}
         data["output_fill"] = {"x": ox, "y": oy}

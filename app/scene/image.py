@@ -9,7 +9,7 @@ from dataclasses import replace
 import numpy as np
 
 from app.engine import Convolution
-from app.scene.blocks import Blocks, border
+from app.scene.blocks import Blocks
 from app.scene.convolution import EMPTY_CELLS, ConvolutionScene
 from app.scene.layout import SCREEN, Box
 from app.scene.style import OPAQUE, OUTPUT, PADDING, rgba
@@ -101,13 +101,13 @@ class ImageScene(ConvolutionScene):
     def _images(self, step: int) -> dict[str, list | np.ndarray]:
         """Every image: the channels, the picture, the outputs so far and their picture."""
         conv, geometry = self.engine, self.geometry
-        C, Hp, Wp = conv.padded.shape  # channels, padded rows, padded columns
+        C = conv.padded.shape[0]  # channels
         K = conv.w.shape[0]  # filters
         OH, OW = conv.output.shape[1:]
         (ph, pw), (H, W) = conv.padding, conv.x.shape[1:]
-        is_pad = border((Hp, Wp), conv.padding, (H, W))  # (Hp, Wp)
         x = np.clip(conv.padded, 0, 255)  # (C, Hp, Wp): edited cells may leave 0..255
-        images = [np.where(is_pad, rgba(PADDING), grey(x[d])) for d in range(C)]
+        # Copied padding shows the picture's own values (mirrored, repeated or wrapped).
+        images = [np.where(conv.zero_padding, rgba(PADDING), grey(x[d])) for d in range(C)]
         picture = x[:, ph : ph + H, pw : pw + W]
         images.append(colour(*picture) if C == 3 else grey(picture[0]))
         blocks, picture = output_pixels(levels(conv, self.relu), step, K, self.rgb)

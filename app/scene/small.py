@@ -7,7 +7,7 @@ import numpy as np
 
 from app.engine import Convolution
 from app.scene.blocks import Geometry, border
-from app.scene.style import INPUT, PADDING, UNVISITED, rgba
+from app.scene.style import COPY, INPUT, PADDING, UNVISITED, rgba
 
 
 def block_images(conv: Convolution, geometry: Geometry) -> dict[str, list]:
@@ -15,8 +15,10 @@ def block_images(conv: Convolution, geometry: Geometry) -> dict[str, list]:
     one. (Filters and outputs are one colour a block: plain_blocks draws them.)"""
     C, Hp, Wp = conv.padded.shape  # channels, padded rows, padded columns
     is_pad = border((Hp, Wp), conv.padding, conv.x.shape[1:])  # (Hp, Wp)
-    channel = np.where(is_pad, rgba(PADDING), rgba(INPUT))  # (Hp, Wp)
-    missed = np.where(is_pad, rgba(UNVISITED[PADDING]), rgba(UNVISITED[INPUT]))
+    kind = np.where(conv.zero_padding, 1, np.where(is_pad, 2, 0))  # (Hp, Wp)
+    colours = (INPUT, PADDING, COPY)
+    channel = np.array([rgba(c) for c in colours])[kind]  # (Hp, Wp)
+    missed = np.array([rgba(UNVISITED[c]) for c in colours])[kind]
     channel = np.where(conv.unvisited, missed, channel).astype(np.uint32)
     # Every channel looks the same: the same image at each channel's place.
     return {"image": [channel] * C, "x": geometry.inputs[:, 0], "y": geometry.inputs[:, 1],

@@ -5,8 +5,10 @@ from __future__ import annotations
 import numpy as np
 
 INPUT, PADDING, WEIGHT, OUTPUT = "#DDDDFF", "#DDDDDD", "#FFDDDD", "#DDFFDD"
-KIND_COLOURS = (INPUT, PADDING, WEIGHT)  # the fill of each `kind` that a scene's cells give
-UNVISITED = {INPUT: "#B4B4DC", PADDING: "#B4B4B4"}  # darker, where hatching is too small
+COPY = "#C6DCEF"  # padding that copies an input cell (reflect, replicate, circular)
+KIND_COLOURS = (INPUT, PADDING, WEIGHT, COPY)  # the fill of each `kind` a scene's cells give
+# Darker, where hatching is too small.
+UNVISITED = {INPUT: "#B4B4DC", PADDING: "#B4B4B4", COPY: "#9FB5C9"}
 BLUE, RED, GREEN = "#0000AA", "#AA0000", "#00AA00"  # window, filter and bias, output cell
 CELL = 0.86  # cell side in units: the gaps between cells are the original's white lines
 OPAQUE = np.uint32(0xFF000000)

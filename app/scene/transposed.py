@@ -9,6 +9,7 @@ import numpy as np
 from app.engine import TransposedConvolution, swap_in_out
 from app.scene.base import Scene
 from app.scene.blocks import Blocks, border, cell_centres
+from app.scene.code import Code, transposed_code
 from app.scene.marks import filter_cells, link_columns, window_cells
 from app.scene.style import format_values, numbers
 
@@ -96,6 +97,9 @@ class TransposedScene(Scene):
             data["output_text"] = {"x": ox, "y": oy, "text": self.running_text(step)}
         data.update(self.highlight(step))
         return data
+
+    def code(self) -> Code:
+        return transposed_code(self.engine)
 
     def _sizes(self) -> dict[str, int]:
         tconv = self.engine

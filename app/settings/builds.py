@@ -75,17 +75,24 @@ def _spatial(s: Settings) -> dict[str, tuple[int, int]]:
 
 
 def convolution(s: Settings, x: np.ndarray, w: np.ndarray, b: np.ndarray) -> Convolution:
-    return Convolution(x, w, b if s.bias else None, **_spatial(s), groups=s.groups)
+    return Convolution(
+        x, w, b if s.bias else None, **_spatial(s), groups=s.groups, padding_mode=s.padding_mode
+    )
 
 
 def picture_convolution(s: Settings, x: np.ndarray, w: np.ndarray, b: np.ndarray) -> Convolution:
     """Classic kernels have no bias; one filter per channel is one group per channel."""
     groups = 1 if s.across_channels else x.shape[0]
-    return Convolution(x, w, None, **_spatial(s), groups=groups)
+    return Convolution(x, w, None, **_spatial(s), groups=groups, padding_mode=s.padding_mode)
 
 
 def transposed(s: Settings, x: np.ndarray, w: np.ndarray, b: np.ndarray) -> TransposedConvolution:
     """The same slices as the direct layer, stored as conv_transpose2d wants them."""
+    if s.padding_mode != "zeros":
+        raise ValueError(
+            f"padding_mode={s.padding_mode}: the transposed layer takes zeros only, as "
+            "PyTorch's ConvTranspose2d (its padding crops the output, it adds nothing)"
+        )
     w = swap_in_out(w, s.groups)  # (K, Cg, FH, FW) -> (C, K/G, FH, FW)
     tconv = TransposedConvolution(
         x, w, b if s.bias else None, **_spatial(s), output_padding=s.axes()["output_padding"],

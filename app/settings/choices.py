@@ -32,7 +32,15 @@ class Settings(param.Parameterized):
     stride_cols = param.Integer(2, bounds=(1, 8), label="Stride (columns)")
     padding = param.Integer(1, bounds=(0, 5), label="Padding (rows)", doc="Zero rows added")
     padding_cols = param.Integer(1, bounds=(0, 5), label="Padding (columns)")
-    dilation = param.Integer(1, bounds=(1, 5), label="Dilation (rows)", doc="Gap between taps")
+    padding_mode = param.Selector(
+        default="zeros", objects=["zeros", "reflect", "replicate", "circular"],
+        label="Padding mode",
+        doc="As nn.Conv2d's: zeros, the input mirrored, its edge repeated, or wrapped around",
+    )  # fmt: skip
+    dilation = param.Integer(
+        1, bounds=(1, 5), label="Dilation (rows)",
+        doc="Rows from one tap to the next: 1 is an ordinary convolution (the notes' dilation 0)",
+    )  # fmt: skip
     dilation_cols = param.Integer(1, bounds=(1, 5), label="Dilation (columns)")
     output_padding = param.Integer(
         0, bounds=(0, 7), label="Output padding (rows)",

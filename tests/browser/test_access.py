@@ -33,6 +33,14 @@ def test_axe_finds_no_serious_fault_on_any_layer(server, page, query, demo):
     assert faults(page) == []
 
 
+def test_axe_finds_no_serious_fault_in_the_code_and_the_cost(server, page):
+    page.open(server.url + "?seed=1&padding_mode=reflect&autoplay=false")
+    for name in ("Code", "Cost"):
+        page.page.get_by_role("button", name=name, exact=True).click()
+    page.page.get_by_text("Output values:").wait_for()
+    assert faults(page) == []
+
+
 def test_axe_finds_no_serious_fault_in_the_offline_export(tmp_path, page):
     path = tmp_path / "demo.html"
     assert run_cli("export", str(path), "--seed", "1").returncode == 0

@@ -57,6 +57,26 @@ function show_preview(m, n) {
   }
 }
 
+function show_original(m, point) {
+  // Padding that copies an input cell (reflect, replicate, circular): the pointer on it
+  // outlines the cell it copies, in the same channel.
+  const ox = origins.data.x, oy = origins.data.y, rows = copies.data.row, cols = copies.data.col
+  let x = -1000, y = 0
+  for (let d = 0; point !== null && d < m.C; d++) {
+    const r = Math.floor(point.y - oy[d]), c = Math.floor(point.x - ox[d])
+    if (r < 0 || r >= m.Hp || c < 0 || c >= m.Wp) continue
+    const inside = r >= m.input_row0 && r < m.Hp - m.input_row0
+      && c >= m.input_col0 && c < m.Wp - m.input_col0
+    if (!inside && rows[r] >= 0 && cols[c] >= 0) {
+      x = ox[d] + m.input_col0 + cols[c] + 0.5
+      y = oy[d] + m.input_row0 + rows[r] + 0.5
+    }
+    break
+  }
+  if (original.data.x[0] === x && original.data.y[0] === y) return
+  original.data = {x: [x], y: [y]}
+}
+
 function place_highlights(m, at) {
   const {k, i, j, first} = at
   const ox = origins.data.x, oy = origins.data.y
@@ -152,11 +172,25 @@ function readout_html(m, n, at) {
   const bias_term = b.startsWith("-") ? `(<span class="bias">${b}</span>)` : `<span class="bias">${b}</span>`
   html += `<div class="sum">${terms.join(" + ")} + ${bias_term}`
   html += ` = <b class="value">${escape(o)}</b></div>`
+  html += `<div class="notation" title="The CS231n notes' notation: X is the padded input as`
+    + ` X[row, column, channel], Wk and bk filter k and its bias">${escape(notation(m, at, o))}</div>`
   if (m.relu) {
     const kept = fmt(Math.max(0, outputs.data.value[n]), m.integer)
     html += `<div class="sum">ReLU: max(0, ${escape(o)}) = <b class="relu">${escape(kept)}</b></div>`
   }
   return html
+}
+
+function notation(m, at, o) {
+  // The step as the CS231n notes write it: V[1,1,0] = np.sum(X[2:5, 2:5, :] * W0) + b0,
+  // with a slice step where dilation makes one and the group's channels where groups > 1.
+  const {k, i, j, first} = at
+  const axis = (start, taps, dilation) =>
+    `${start}:${start + dilation * (taps - 1) + 1}${dilation > 1 ? `:${dilation}` : ""}`
+  const [top, left] = window_at(m, i, j, 0, 0)
+  const channels = m.Cg === m.C ? ":" : `${first}:${first + m.Cg}`
+  return `V[${i},${j},${k}] = np.sum(X[${axis(top, m.FH, m.dh)}, ${axis(left, m.FW, m.dw)},`
+    + ` ${channels}] * W${k}) + b${k}  # = ${o}`
 }
 
 function describe(m, n, at) {

@@ -1,0 +1,79 @@
+"""What the demo teaches beside its picture, as HTML: the layer as code (with a copy button a
+block), and its cost."""
+
+from __future__ import annotations
+
+from html import escape
+
+from app.engine.cost import Count
+from app.scene import Scene
+
+# A button copies the code after it: the clipboard API where the page is secure (https or
+# localhost), else a hidden text area and the older copy command.
+COPY = (
+    "const text = this.nextElementSibling.textContent;"
+    " const done = () => { this.textContent = 'Copied'; };"
+    " if (navigator.clipboard && window.isSecureContext) {"
+    " navigator.clipboard.writeText(text).then(done); } else {"
+    " const area = document.createElement('textarea'); area.value = text;"
+    " document.body.appendChild(area); area.select(); document.execCommand('copy');"
+    " area.remove(); done(); }"
+)
+CSS = """
+:host { font-size: 14px; }
+/* Bokeh's box for a Div's text grows with what it holds: held to the Div's width instead,
+   long lines of code scroll inside their block and never widen the page. */
+.bk-clearfix { display: block !important; overflow: hidden; }
+button:focus-visible, pre:focus-visible { outline: 3px solid #1f5f99; outline-offset: 2px; }
+pre { overflow: auto; max-width: 100%; max-height: 28em; background: #f4f6f9; padding: 6px 8px;
+      margin: 2px 0 10px;
+      font-size: 13px; line-height: 1.35; }
+button.copy { min-height: 32px; padding: 2px 12px; cursor: pointer; background: #fff;
+              border: 1px solid #1f5f99; color: #1f5f99; border-radius: 4px; }
+@media (pointer: coarse) { button.copy { min-height: 44px; } }
+.what { margin: 8px 0 2px; }
+table { border-collapse: collapse; font-size: 13px; }
+th, td { text-align: left; vertical-align: top; padding: 3px 8px; border-bottom: 1px solid #ddd; }
+td code { white-space: normal; }
+"""
+
+
+def _code_block(title: str, code: str) -> str:
+    return (
+        f'<div class="what">{escape(title)}</div>'
+        f'<button type="button" class="copy" onclick="{escape(COPY)}" '
+        f'aria-label="Copy the {escape(title)} code">Copy</button>'
+        # Focusable, so that a keyboard can scroll a block wider or taller than its box.
+        f'<pre tabindex="0" role="region" aria-label="{escape(title)} code">'
+        f"<code>{escape(code)}</code></pre>"
+    )
+
+
+def _count(count: Count) -> str:
+    return (
+        f"<code>{escape(count.formula)}</code><br>= {escape(count.numbers)} = "
+        f"<b>{count.value:,}</b>"
+    )
+
+
+def code_html(scene: Scene) -> str:
+    """The layer on screen in PyTorch and in NumPy, each with its Copy button."""
+    code = scene.code()
+    return _code_block("PyTorch", code.torch) + _code_block(
+        "NumPy, in the CS231n notes' notation", code.numpy
+    )
+
+
+def cost_html(scene: Scene) -> str:
+    """The output values, and a table of parameters and multiply-adds."""
+    outputs, costs = scene.cost()
+    rows = "".join(
+        f"<tr><td>{escape(cost.name)}</td><td>{_count(cost.parameters)}</td>"
+        f"<td>{_count(cost.multiply_adds)}</td></tr>"
+        for cost in costs
+    )
+    return (
+        f'<div class="what">Output values: {_count(outputs)}</div>'
+        "<table><tr><th>The same input to the same output, made as</th><th>parameters</th>"
+        f"<th>multiply-adds</th></tr>{rows}</table>"
+    )

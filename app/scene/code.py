@@ -1,0 +1,176 @@
+"""The layer on screen as code a student can run: PyTorch's module with its shapes, and NumPy
+loops in the CS231n notes' notation (X[row, column, channel], filters W0, W1, ... and biases
+b0, b1, ...) that rebuild the whole output from the values on screen.
+
+Plain text from an engine; the figure shows it and the tests run it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from app.engine import Convolution, TransposedConvolution
+
+MAX_PRINTED = 600  # values a snippet prints; past this, random values of the same shapes
+TO_ROWS_COLUMNS_CHANNELS = ".transpose(1, 2, 0)"  # (C, H, W) as drawn -> the notes' (H, W, C)
+TO_FILTERS_LAST = ".transpose(0, 2, 3, 1)"  # (K, Cg, FH, FW) -> (K, FH, FW, Cg)
+BIAS_LINE = "\n    layer.bias.copy_(torch.from_numpy(b))"
+NUMPY_PAD_MODES = {
+    "zeros": "constant",
+    "reflect": "reflect",
+    "replicate": "edge",
+    "circular": "wrap",
+}
+
+
+@dataclass(frozen=True)
+class Code:
+    """What the Code panel shows: the PyTorch module, and the NumPy loops."""
+
+    torch: str
+    numpy: str
+
+
+def literal(values: np.ndarray, prefix: str) -> str:
+    """An array as a Python literal that gives it back exactly, aligned after `prefix`."""
+    return np.array2string(
+        values, separator=", ", threshold=values.size + 1, max_line_width=92,
+        floatmode="unique", prefix=prefix,
+    ).replace(" \n", "\n")  # fmt: skip
+
+
+def dtype_name(*arrays: np.ndarray) -> str:
+    return "int64" if all(a.dtype.kind in "iu" for a in arrays) else "float64"
+
+
+def _values(arrays: dict[str, tuple[np.ndarray, str]]) -> str:
+    """NumPy lines that make each named array (given as the engine holds it, with what turns
+    that into the snippet's layout), with its values while few enough to print."""
+    total = sum(a.size for a, _ in arrays.values())
+    if total > MAX_PRINTED:
+        lines = [
+            f"# The layer holds {total} values, too many to print here: random ones of the "
+            "same shapes stand in.",
+            "rng = np.random.default_rng(0)",
+        ]
+        for name, (a, then) in arrays.items():
+            lines.append(f"{name} = rng.integers(-1, 3, size={a.shape}){then}")
+        return "\n".join(lines)
+    return "\n".join(
+        f"{name} = np.array({literal(a, f'{name} = np.array(')}){then}"
+        for name, (a, then) in arrays.items()
+    )
+
+
+def _slice(start: str, span: int, dilation: int) -> str:
+    """`start : start + span` with a step where dilation makes one."""
+    step = f" : {dilation}" if dilation > 1 else ""
+    return f"{start} : {start} + {span}{step}"
+
+
+def _start(stride: int, index: str) -> str:
+    return f"{stride}*{index}" if stride > 1 else index
+
+
+def convolution_code(conv: Convolution) -> Code:
+    """nn.Conv2d with the settings on screen, and the notes' loops over every output cell."""
+    (C, H, W), (K, Cg, FH, FW), (_, OH, OW) = conv.x.shape, conv.w.shape, conv.output.shape
+    (sh, sw), (ph, pw), (dh, dw) = conv.stride, conv.padding, conv.dilation
+    G, mode = conv.groups, conv.padding_mode
+    dtype = dtype_name(conv.x, conv.w, conv.b)
+    bias = {"b": (conv.b, "")} if conv.has_bias else {}
+    torch = f"""import numpy as np
+import torch
+from torch import nn
+
+layer = nn.Conv2d(
+    in_channels={C}, out_channels={K}, kernel_size=({FH}, {FW}), stride=({sh}, {sw}),
+    padding=({ph}, {pw}), dilation=({dh}, {dw}), groups={G}, bias={conv.has_bias},
+    padding_mode="{mode}", dtype=torch.float64,
+)
+# input  x: (1, {C}, {H}, {W})   batch, channels, rows, columns
+# weight:   ({K}, {Cg}, {FH}, {FW})   filters, channels per group, rows, columns
+# bias:     ({K},){"" if conv.has_bias else "           none: bias=False"}
+# output:   (1, {K}, {OH}, {OW})   batch, filters, rows, columns
+{_values({"x": (conv.x, ""), "w": (conv.w, ""), **bias})}
+with torch.no_grad():
+    layer.weight.copy_(torch.from_numpy(w)){BIAS_LINE if conv.has_bias else ""}
+    out = layer(torch.from_numpy(x).double()[None])[0]  # (K, OH, OW): out[k] is o[:,:,k]
+print(out)
+"""
+    notes_layout = {
+        "X": (conv.x, TO_ROWS_COLUMNS_CHANNELS), "W": (conv.w, TO_FILTERS_LAST), "b": (conv.b, ""),
+    }  # fmt: skip
+    pad = "" if mode == "zeros" else f', mode="{NUMPY_PAD_MODES[mode]}"'
+    span_h, span_w = dh * (FH - 1) + 1, dw * (FW - 1) + 1
+    rows, cols = _slice(_start(sh, "i"), span_h, dh), _slice(_start(sw, "j"), span_w, dw)
+    channels = ":" if G == 1 else f"c : c + {Cg}"
+    group = (
+        "" if G == 1 else f"\n    c = k // {K // G} * {Cg}  # the first channel of filter k's group"
+    )
+    numpy = f"""import numpy as np
+
+# The values on screen, written channel by channel as drawn, then put in the notes' layout:
+# X[row, column, channel], and W[k] the filter Wk as W[k][row, column, channel].
+{_values(notes_layout)}
+
+X = np.pad(X, (({ph}, {ph}), ({pw}, {pw}), (0, 0)){pad})  # padding_mode="{mode}"
+V = np.zeros(({OH}, {OW}, {K}), dtype=np.{dtype})  # V[:, :, k] is o[:,:,k]
+for k in range({K}):{group}
+    for i in range({OH}):
+        for j in range({OW}):
+            V[i, j, k] = np.sum(X[{rows}, {cols}, {channels}] * W[k]) + b[k]
+print(V.transpose(2, 0, 1))  # one output block a filter
+"""
+    return Code(torch, numpy)
+
+
+def transposed_code(tconv: TransposedConvolution) -> Code:
+    """nn.ConvTranspose2d with the settings on screen, and loops that add every input value's
+    scaled filter slices into the output, then crop the padding."""
+    (C, H, W), (_, Kg, FH, FW), (K, OH, OW) = tconv.x.shape, tconv.w.shape, tconv.output.shape
+    (sh, sw), (ph, pw), (dh, dw) = tconv.stride, tconv.padding, tconv.dilation
+    (oph, opw), G, Cg = tconv.output_padding, tconv.groups, C // tconv.groups
+    Hc, Wc = tconv.canvas.shape[1:]
+    dtype = dtype_name(tconv.x, tconv.w, tconv.b)
+    bias = {"b": (tconv.b, "")} if tconv.has_bias else {}
+    torch = f"""import numpy as np
+import torch
+from torch import nn
+
+layer = nn.ConvTranspose2d(
+    in_channels={C}, out_channels={K}, kernel_size=({FH}, {FW}), stride=({sh}, {sw}),
+    padding=({ph}, {pw}), output_padding=({oph}, {opw}), groups={G}, bias={tconv.has_bias},
+    dilation=({dh}, {dw}), padding_mode="zeros", dtype=torch.float64,
+)
+# input  x: (1, {C}, {H}, {W})   batch, channels, rows, columns
+# weight:   ({C}, {Kg}, {FH}, {FW})   input channels, filters per group, rows, columns
+# bias:     ({K},){"" if tconv.has_bias else "           none: bias=False"}
+# output:   (1, {K}, {OH}, {OW})   batch, filters, rows, columns
+{_values({"x": (tconv.x, ""), "w": (tconv.w, ""), **bias})}
+with torch.no_grad():
+    layer.weight.copy_(torch.from_numpy(w)){BIAS_LINE if tconv.has_bias else ""}
+    out = layer(torch.from_numpy(x).double()[None])[0]  # (K, OH, OW)
+print(out)
+"""
+    span_h, span_w = dh * (FH - 1) + 1, dw * (FW - 1) + 1
+    rows, cols = _slice(_start(sh, "i"), span_h, dh), _slice(_start(sw, "j"), span_w, dw)
+    numpy = f"""import numpy as np
+
+# The values on screen: X written channel by channel as drawn, then used as X[row, column,
+# channel]; W as PyTorch stores it, W[c, f] the slice input channel c gives filter f of its group.
+{_values({"X": (tconv.x, TO_ROWS_COLUMNS_CHANNELS), "W": (tconv.w, ""), "b": (tconv.b, "")})}
+
+Y = np.zeros(({Hc}, {Wc}, {K}), dtype=np.{dtype})  # every row and column a window reaches
+for k in range({K}):
+    g, f = divmod(k, {Kg})  # filter k is filter f of group g
+    for i in range({H}):
+        for j in range({W}):
+            for c in range({Cg} * g, {Cg} * (g + 1)):
+                Y[{rows}, {cols}, k] += X[i, j, c] * W[c, f]
+V = Y[{ph} : {ph} + {OH}, {pw} : {pw} + {OW}] + b  # padding crops; the bias is added once
+print(V.transpose(2, 0, 1))  # one output block a filter
+"""
+    return Code(torch, numpy)

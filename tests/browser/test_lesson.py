@@ -1,0 +1,98 @@
+"""The layer as code, its cost and PyTorch's padding modes, on the served page: the code a
+person copies runs and gives the output on screen; the notes' line follows the steps."""
+
+import contextlib
+import io
+
+import numpy as np
+from support.reading import meta, origins, screen_point
+
+from app.layers import DemoSettings
+
+
+def copied_code(page, title: str) -> str:
+    """What the Copy button before the code block titled `title` puts on the clipboard."""
+    page.page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.page.get_by_role("button", name="Code", exact=True).click()
+    page.page.get_by_role("button", name=f"Copy the {title} code").click()
+    page.page.get_by_role("button", name=f"Copy the {title} code").filter(
+        has_text="Copied"
+    ).wait_for()
+    return page.page.evaluate("() => navigator.clipboard.readText()")
+
+
+def test_the_copied_numpy_code_rebuilds_the_output_on_screen(server, page):
+    page.open(server.url + "?seed=3&depth=4&n_filters=2&groups=2&dilation=2&autoplay=false")
+    code = copied_code(page, "NumPy, in the CS231n notes' notation")
+    names: dict = {}
+    with contextlib.redirect_stdout(io.StringIO()):
+        exec(code, names)
+    expected = DemoSettings(seed=3, depth=4, n_filters=2, groups=2, dilation=2).conv.output
+    on_screen = page.model("conv_outputs", "Array.from(model.data.value)")
+    np.testing.assert_array_equal(names["V"].transpose(2, 0, 1), expected)
+    np.testing.assert_array_equal(np.ravel(expected), on_screen)
+    assert page.errors == []
+
+
+def test_the_copied_pytorch_code_names_the_layer_on_screen(server, page):
+    page.open(server.url + "?seed=1&padding_mode=replicate&stride=1&autoplay=false")
+    code = copied_code(page, "PyTorch")
+    assert "nn.Conv2d(" in code and 'padding_mode="replicate"' in code
+    assert "stride=(1, 1)" in code and "# output:   (1, 2, 5, 5)" in code
+
+
+def test_the_notes_line_follows_the_step_with_the_numbers_on_screen(server, page):
+    page.open(server.url + "?seed=3&step=5&autoplay=false")
+    step = DemoSettings(seed=3).conv[4]  # filter 0, output row 1, column 1
+    readout = page.model("conv_readout", "model.text")
+    assert f"V[1,1,0] = np.sum(X[2:5, 2:5, :] * W0) + b0  # = {step.value}" in readout
+    page.page.get_by_role("button", name="Step forward").click()
+    page.page.wait_for_function(
+        "() => Bokeh.documents[0].get_model_by_name('conv_readout').text.includes('V[1,2,0]')"
+    )
+    # Dilation puts a step in the slice; groups give the group's channels.
+    page.open(server.url + "?seed=3&depth=4&n_filters=2&groups=2&dilation=2&step=8&autoplay=false")
+    readout = page.model("conv_readout", "model.text")
+    assert "V[1,1,1] = np.sum(X[2:7:2, 2:7:2, 2:4] * W1) + b1" in readout
+
+
+def test_the_cost_table_counts_the_layer_on_screen(server, page):
+    page.open(server.url + "?autoplay=false")
+    page.page.get_by_role("button", name="Cost", exact=True).click()
+    page.page.get_by_text("= 2 * 3 * 3 * 3 + 2 = 56").wait_for()
+    page.page.get_by_role("combobox", name="Filters").select_option("4")
+    page.page.get_by_text("= 4 * 3 * 3 * 3 + 4 = 112").wait_for()
+
+
+def test_padding_copies_show_their_values_and_point_to_their_originals(server, page):
+    page.open(server.url + "?seed=3&padding_mode=reflect&autoplay=false")
+    conv = DemoSettings(seed=3, padding_mode="reflect").conv
+    C, Hp, Wp = conv.padded.shape
+    copies = page.model("conv_copy_fill", "model.data.x.length")
+    zeros = page.model("conv_padding_fill", "model.data.x.length")
+    assert (copies, zeros) == (C * (Hp * Wp - 25), 0)  # every padded cell copies one
+    values = page.model("conv_cells", "Array.from(model.data.value)")
+    np.testing.assert_array_equal(values[: conv.padded.size], conv.padded.ravel())
+    # The pointer on the top-left padded cell of channel 0 outlines the input cell it
+    # mirrors: row 1, column 1 of the input (padded row 2, column 2).
+    ox, oy = origins(page)
+    page.page.mouse.move(*screen_point(page, ox[0] + 0.5, oy[0] + 0.5))
+    page.page.wait_for_function(
+        "() => Bokeh.documents[0].get_model_by_name('conv_original').data.x[0] > -1000"
+    )
+    outline = page.model("conv_original", "[model.data.x[0], model.data.y[0]]")
+    assert outline == [ox[0] + 2.5, oy[0] + 2.5]
+    assert meta(page, "Hp") == Hp
+    # Off the padding, nothing is outlined.
+    page.page.mouse.move(*screen_point(page, ox[0] + 3.5, oy[0] + 3.5))
+    page.page.wait_for_function(
+        "() => Bokeh.documents[0].get_model_by_name('conv_original').data.x[0] === -1000"
+    )
+    assert page.errors == []
+
+
+def test_the_transposed_layer_refuses_a_padding_mode_by_name(server, page):
+    page.open(server.url + "?padding_mode=circular&autoplay=false")
+    page.page.get_by_role("button", name="transposed").click()
+    page.page.get_by_text("the transposed layer takes zeros only").wait_for()
+    assert meta(page, "Hp") == 7  # the convolution stays on screen
