@@ -20,12 +20,10 @@ from bokeh.models import (
     InlineStyleSheet,
     Range1d,
     Slider,
-    Toggle,
 )
 from bokeh.plotting import figure
 
-from app.figures.lesson import CSS as LESSON_CSS
-from app.figures.lesson import code_html, cost_html
+from app.figures.lesson import Lesson
 from app.scene import Scene
 from app.scene.blocks import PADDING_CELL, Geometry
 
@@ -39,12 +37,7 @@ CONTRACT = {"padding_cell": PADDING_CELL}
 # makes cells narrower than tall and runs the headings into each other.
 NO_SQUEEZE = {"max-width": "none", "flex-shrink": "0"}
 WRAPS = {**NO_SQUEEZE, "flex-wrap": "wrap"}
-# What opens under the demo is brought into view (in an iframe it may lie past the fold).
-SCROLL_TO = """
-const into_view = () => Bokeh.index.find_one(div)?.el.scrollIntoView({block: "nearest"})
-if (cb_obj.active) setTimeout(into_view, 50)
-"""
-CONTROLS_PX, LESSON_PX = 340, 900  # the controls' column; the most the code and cost take
+CONTROLS_PX = 340  # the controls' column beside the figure
 FIT_DELAY_MS = 150  # the figure's size on the server follows the browser's (see show)
 # On a phone or any touch screen, buttons a finger can hit (WCAG's 44 px); Bokeh's blue
 # darkened so that its white label reads at 4.5:1 or more; a focus ring that shows (3:1).
@@ -132,23 +125,10 @@ class AnimatedFigure:
         self.readout = Div(
             name=f"{prefix}_readout", stylesheets=[InlineStyleSheet(css=READOUT_CSS)], width=330
         )
-        # The layer as code and its cost, under the demo, each shown by a button beside the
-        # other controls (a folded <details> would fold again whenever a setting rewrites its
-        # text). A root of its own, so that the demo's keys stay the demo's while a person
-        # copies code.
-        lesson_css = [InlineStyleSheet(css=LESSON_CSS)]
-        self.code = Div(name=f"{prefix}_code", stylesheets=lesson_css, visible=False)
-        self.cost = Div(name=f"{prefix}_cost", stylesheets=lesson_css, visible=False)
-        opens = []
-        for div, label in ((self.code, "Code"), (self.cost, "Cost")):
-            button = Toggle(label=label, name=f"{div.name}_toggle", stylesheets=touch)
-            button.js_link("active", div, "visible")
-            button.js_on_change("active", CustomJS(args={"div": div}, code=SCROLL_TO))
-            opens.append(button)
-        self.lesson = column(self.code, self.cost, name=f"{prefix}_lesson")
+        self.lesson = Lesson(prefix, touch)  # the layer as code and its cost, under the demo
         controls = column(
             self.toggle, row(self.back, self.forward), self.slider, self.speed,
-            row(self.finished, *opens), self.readout, width=CONTROLS_PX,
+            row(self.finished, *self.lesson.buttons), self.readout, width=CONTROLS_PX,
         )  # fmt: skip
         # The figure pans inside its own box where even its smallest cells are wider than the
         # window; the controls go under it where they do not fit beside it.
@@ -163,7 +143,7 @@ class AnimatedFigure:
 
     @shown.setter
     def shown(self, visible: bool) -> None:
-        self.layout.visible = self.lesson.visible = visible
+        self.layout.visible = self.lesson.layout.visible = visible
 
     def _draw(self) -> None:
         raise NotImplementedError
@@ -182,14 +162,7 @@ class AnimatedFigure:
             renderer.glyph.background_fill_alpha = scene.VALUE_GROUND
             renderer.glyph.text_font_size = f"{min(13, round(geometry.cell_px * 0.5))}px"
         self.slider.update(end=max(len(scene), 2), disabled=len(scene) < 2)
-        # As wide as the picture (the controls' width at least), never wider than the room
-        # the page has: long lines of code scroll inside their block.
-        width = int(
-            min(LESSON_PX, scene.box[0], max(CONTROLS_PX, geometry.width * geometry.cell_px))
-        )
-        for div, html in ((self.code, code_html(scene)), (self.cost, cost_html(scene))):
-            div.update(text=html, width=width)
-        self.lesson.width = width
+        self.lesson.update(scene)
         self.show(geometry, meta)
 
     def _clear(self) -> None:

@@ -1,12 +1,31 @@
-"""What the demo teaches beside its picture, as HTML: the layer as code (with a copy button a
-block), and its cost."""
+"""What the demo teaches beside its picture: the layer as code (with a copy button a block)
+and its cost, each under the demo once its button beside the controls is pressed.
+
+Buttons rather than a folded <details>, which would fold again whenever a setting rewrites
+its text; a root of its own under the demo, so that the demo's keys stay the demo's while a
+person copies code.
+"""
 
 from __future__ import annotations
 
 from html import escape
 
+from bokeh.layouts import column
+from bokeh.models import CustomJS, Div, InlineStyleSheet, Toggle
+from bokeh.models.css import StyleSheet
+
 from app.engine.cost import Count
 from app.scene import Scene
+
+# As wide as the page lets it be, to a readable measure; set in the browser alone, so that
+# a change of settings never costs the page another layout pass. Long lines of code scroll
+# inside their block.
+WIDTH = {"width": "min(900px, calc(100vw - 24px))"}
+# What opens under the demo is brought into view (in an iframe it may lie past the fold).
+SCROLL_TO = """
+const into_view = () => Bokeh.index.find_one(div)?.el.scrollIntoView({block: "nearest"})
+if (cb_obj.active) setTimeout(into_view, 50)
+"""
 
 # A button copies the code after it: the clipboard API where the page is secure (https or
 # localhost), else a hidden text area and the older copy command.
@@ -54,6 +73,27 @@ def _count(count: Count) -> str:
         f"<code>{escape(count.formula)}</code><br>= {escape(count.numbers)} = "
         f"<b>{count.value:,}</b>"
     )
+
+
+class Lesson:
+    """The Code and Cost buttons (for the controls) and what they open (`layout`)."""
+
+    def __init__(self, prefix: str, button_css: list[StyleSheet]) -> None:
+        css = [InlineStyleSheet(css=CSS)]
+        self.code = Div(name=f"{prefix}_code", stylesheets=css, visible=False, styles=WIDTH)
+        self.cost = Div(name=f"{prefix}_cost", stylesheets=css, visible=False, styles=WIDTH)
+        self.buttons = []
+        for div, label in ((self.code, "Code"), (self.cost, "Cost")):
+            button = Toggle(label=label, name=f"{div.name}_toggle", stylesheets=button_css)
+            button.js_link("active", div, "visible")
+            button.js_on_change("active", CustomJS(args={"div": div}, code=SCROLL_TO))
+            self.buttons.append(button)
+        self.layout = column(self.code, self.cost, name=f"{prefix}_lesson", styles=WIDTH)
+
+    def update(self, scene: Scene) -> None:
+        """The code and the cost of the layer on screen (unchanged text is not sent again)."""
+        self.code.text = code_html(scene)
+        self.cost.text = cost_html(scene)
 
 
 def code_html(scene: Scene) -> str:

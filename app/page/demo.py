@@ -134,7 +134,7 @@ class ConvolutionDemo(pn.viewable.Viewer):
         self.figures[prefix] = figure
         self.notes[prefix] = pn.pane.Markdown(width=900, visible=False)
         pane = pn.pane.Bokeh(figure.layout, sizing_mode="fixed")
-        lesson = pn.pane.Bokeh(figure.lesson, sizing_mode="fixed")
+        lesson = pn.pane.Bokeh(figure.lesson.layout, sizing_mode="fixed")
         self.stage.extend([self.notes[prefix], pane, lesson])
         doc = pn.state.curdoc
         if self._live and doc is not None:
