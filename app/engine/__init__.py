@@ -4,6 +4,7 @@ Import rule: NumPy alone; nothing of the app outside this folder (no param, Pane
 so that scripts and tests can check a number without a GUI library.
 """
 
+from app.engine.backward import Backward, BackwardStep, Gradients
 from app.engine.checks import MAX_INPUT_CELLS, MAX_STEPS, MAX_WINDOW_READS
 from app.engine.convolution import Convolution, Step, cs231n_default
 from app.engine.transposed import TransposedConvolution, TransposedStep, swap_in_out
@@ -14,8 +15,11 @@ __all__ = [
     "MAX_INPUT_CELLS",
     "MAX_STEPS",
     "MAX_WINDOW_READS",
+    "Backward",
+    "BackwardStep",
     "Convolution",
     "Engine",
+    "Gradients",
     "Step",
     "TransposedConvolution",
     "TransposedStep",

@@ -14,6 +14,7 @@ from typing import Unpack
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
+from app.engine.backward import Backward
 from app.engine.checks import (
     MAX_INPUT_CELLS,
     MAX_STEPS,
@@ -194,6 +195,29 @@ class Convolution:
     def cost(self) -> list[Cost]:
         """This layer's parameters and multiply-adds, then the same mapping's made otherwise."""
         return convolution_cost(self.shapes)
+
+    def im2col(self) -> tuple[np.ndarray, np.ndarray]:
+        """The convolution as one matrix product a group: x_col (G, C/G*FH*FW, OH*OW), each
+        column one window, rows by channel, then kernel row, then kernel column (as
+        torch.nn.functional.unfold); w_row (G, K/G, C/G*FH*FW), each row one filter stretched
+        out. (w_row @ x_col).reshape(K, OH, OW) + b[:, None, None] is the output."""
+        K, Cg, FH, FW = self.w.shape  # filters, channels per group, kernel rows, kernel columns
+        OH, OW = self.output.shape[1:]
+        (sh, sw), (dh, dw) = self.stride, self.dilation
+        by_channel, by_row, by_col = self.padded.strides  # bytes between neighbours
+        windows = as_strided(
+            self.padded,
+            shape=(self.padded.shape[0], FH, FW, OH, OW),
+            strides=(by_channel, by_row * dh, by_col * dw, by_row * sh, by_col * sw),
+            writeable=False,
+        )  # (C, FH, FW, OH, OW)
+        x_col = windows.reshape(self.groups, Cg * FH * FW, OH * OW)  # a copy
+        return x_col, self.w.reshape(self.groups, K // self.groups, Cg * FH * FW)
+
+    def backward(self, dout: object) -> Backward:
+        """The backward pass for upstream gradient dout (K, OH, OW): .dx, .dw, .db, and
+        every step's share of them in the forward pass's order."""
+        return Backward(self, dout)
 
     def channels_of(self, k: int) -> range:
         """The input channels filter k reads: its group's slice of C."""

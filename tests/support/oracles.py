@@ -82,3 +82,33 @@ def scatter_loop(x, w, b, stride, padding, output_padding, dilation, groups):
                             if 0 <= oi < OH and 0 <= oj < OW:
                                 output[k, oi, oj] += x[c, i, j] * w[c, kg, r, q]
     return output
+
+
+def backward_loop(x, w, dout, stride, padding, dilation, groups, padding_mode="zeros"):
+    """A convolution's gradients one product at a time, from the definition: every output
+    cell (k, i, j) sends dout[k, i, j] times each weight to the padded cell that weight met,
+    and dout[k, i, j] times that cell to the weight; a padded cell passes what it receives to
+    the input cell it copies."""
+    H, W = x.shape[1:]  # rows, columns
+    K, Cg, FH, FW = w.shape  # filters, channels per group, kernel rows, kernel columns
+    (sh, sw), (ph, pw), (dh, dw) = stride, padding, dilation
+    padded = padded_loop(x, padding, padding_mode)
+    dpadded = np.zeros(padded.shape, dtype=np.result_type(w, dout))
+    dweights = np.zeros(w.shape, dtype=np.result_type(x, dout))
+    for k in range(K):
+        for c in range(Cg):
+            channel = k // (K // groups) * Cg + c
+            for i in range(dout.shape[1]):
+                for j in range(dout.shape[2]):
+                    for r in range(FH):
+                        for s in range(FW):
+                            row, col = i * sh + r * dh, j * sw + s * dw
+                            dpadded[channel, row, col] += dout[k, i, j] * w[k, c, r, s]
+                            dweights[k, c, r, s] += dout[k, i, j] * padded[channel, row, col]
+    dx = np.zeros(x.shape, dtype=dpadded.dtype)
+    for r in range(H + 2 * ph):
+        for col in range(W + 2 * pw):
+            row_in, col_in = source(r - ph, H, padding_mode), source(col - pw, W, padding_mode)
+            if row_in >= 0 and col_in >= 0:
+                dx[:, row_in, col_in] += dpadded[:, r, col]
+    return dx, dweights, dout.sum(axis=(1, 2))

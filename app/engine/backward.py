@@ -1,0 +1,128 @@
+"""The backward pass of a convolution, step by step in the forward pass's order.
+
+Given dout (K, OH, OW), the gradient of a loss with respect to the output, a step (k, i, j)
+scatters dout[k, i, j] * w[k] into the window of dx, adds dout[k, i, j] * window into dw[k],
+and dout[k, i, j] into db[k]. Summed over every step these are the gradients PyTorch's
+autograd gives for (conv2d(x, w, b) * dout).sum(). Padding that copies input cells (reflect,
+replicate, circular) hands its gradient back to the cells it copies.
+
+NumPy only, like all of app.engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from app.engine.checks import matmul, numeric, step_index, window
+
+if TYPE_CHECKING:
+    from app.engine.convolution import Convolution
+
+
+@dataclass(frozen=True)
+class Gradients:
+    """dx (C, H, W), dw (K, C // groups, FH, FW), db (K,)."""
+
+    dx: np.ndarray
+    dw: np.ndarray
+    db: np.ndarray
+
+
+@dataclass(frozen=True, slots=True)
+class BackwardStep:
+    """One output cell's share of the gradients."""
+
+    index: int  # position in the forward pass's order
+    filter: int  # k
+    row: int  # output row i
+    col: int  # output column j
+    channels: tuple[int, ...]  # input channels filter k reads
+    rows: tuple[int, ...]  # padded-input rows of its window
+    cols: tuple[int, ...]  # padded-input columns of its window
+    upstream: float  # dout[k, i, j]
+    into_dx: np.ndarray  # (Cg, FH, FW): dout[k, i, j] * w[k], added into the window of dx
+    into_dw: np.ndarray  # (Cg, FH, FW): dout[k, i, j] * window, added into dw[k]
+
+
+class Backward:
+    """Every step of a convolution's backward pass for one upstream gradient dout."""
+
+    def __init__(self, conv: Convolution, dout: object) -> None:
+        dout = numeric("dout", dout, 3, "(K, OH, OW)")
+        if dout.shape != conv.output.shape:
+            raise ValueError(
+                f"dout must have the output's shape (K, OH, OW) = {conv.output.shape}, "
+                f"got {dout.shape}"
+            )
+        self.conv, self.dout = conv, dout
+        self.x_col, self.w_row = conv.im2col()  # (G, Cg*FH*FW, P), (G, K/G, Cg*FH*FW)
+        self.gradients = self._gradients(dout)
+
+    @property
+    def dx(self) -> np.ndarray:
+        return self.gradients.dx
+
+    @property
+    def dw(self) -> np.ndarray:
+        return self.gradients.dw
+
+    @property
+    def db(self) -> np.ndarray:
+        return self.gradients.db
+
+    def __len__(self) -> int:
+        return self.dout.size
+
+    def _gradients(self, dout: np.ndarray) -> Gradients:
+        """dx, dw and db for upstream gradient `dout`: the matrix products of im2col."""
+        conv = self.conv
+        K, Cg, FH, FW = conv.w.shape
+        G, (C, H, W), (_, OH, OW) = conv.groups, conv.x.shape, conv.output.shape
+        per_group = dout.reshape(G, K // G, OH * OW)  # (G, K/G, P)
+        db = dout.sum(axis=(1, 2))  # (K,)
+        # dw[k] is dout[k] against every window: (K/G, P) @ (P, Cg*FH*FW) per group.
+        dw = matmul(per_group, self.x_col.transpose(0, 2, 1)).reshape(K, Cg, FH, FW)
+        # Every window's share of dx, then scattered back onto the padded input (col2im).
+        shares = matmul(self.w_row.transpose(0, 2, 1), per_group).reshape(C, FH, FW, OH, OW)
+        (sh, sw), (dh, dw_) = conv.stride, conv.dilation
+        padded = np.zeros(conv.padded.shape, dtype=shares.dtype)  # (C, Hp, Wp)
+        for r in range(FH):
+            for q in range(FW):
+                rows = slice(r * dh, r * dh + (OH - 1) * sh + 1, sh)
+                cols = slice(q * dw_, q * dw_ + (OW - 1) * sw + 1, sw)
+                padded[:, rows, cols] += shares[:, r, q]
+        # Each padded cell hands its gradient to the input cell it holds (none for zeros).
+        dx = np.zeros((C, H, W), dtype=padded.dtype)
+        rows, cols = np.meshgrid(conv.copied_rows, conv.copied_cols, indexing="ij")
+        held = (rows >= 0) & (cols >= 0)  # (Hp, Wp)
+        np.add.at(dx, (slice(None), rows[held], cols[held]), padded[:, held])
+        return Gradients(dx, dw, db)
+
+    def running(self, n: int) -> Gradients:
+        """dx, dw and db once steps 0..n have added their shares."""
+        n = step_index(n, len(self))
+        taken = (np.arange(len(self)) <= n).reshape(self.dout.shape)
+        return self._gradients(np.where(taken, self.dout, 0))
+
+    def __getitem__(self, n: int) -> BackwardStep:
+        conv = self.conv
+        n = step_index(n, len(self))
+        K, OH, OW = conv.output.shape
+        k, i, j = (int(a) for a in np.unravel_index(n, (K, OH, OW)))
+        FH, FW = conv.w.shape[2:]
+        (sh, sw), (dh, dw) = conv.stride, conv.dilation
+        rows, cols = window(i, FH, sh, dh), window(j, FW, sw, dw)
+        channels = tuple(conv.channels_of(k))
+        upstream = self.dout[k, i, j]
+        patch = conv.padded[np.ix_(channels, rows, cols)]  # (Cg, FH, FW)
+        return BackwardStep(
+            index=n, filter=k, row=i, col=j, channels=channels, rows=rows, cols=cols,
+            upstream=upstream.item(), into_dx=upstream * conv.w[k], into_dw=upstream * patch,
+        )  # fmt: skip
+
+    def __iter__(self) -> Iterator[BackwardStep]:
+        return (self[n] for n in range(len(self)))
