@@ -1,4 +1,5 @@
-"""The command line: `python -m app export demo.html --stride 1`, `python -m app gif demo.gif`.
+"""The command line: `python -m app export demo.html --stride 1`, `python -m app gif demo.gif`,
+`python -m app poster step5.png --step 5`.
 
 Settings take the same names and limits as the page's URL; a bad value stops the command
 with a message naming it, and nothing is written.
@@ -21,7 +22,8 @@ def parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", help="a self-contained HTML file that plays offline")
     gif = commands.add_parser("gif", help="every step as a GIF frame, for slides")
     gif.add_argument("--fps", default="1", help="steps per second, 0.5 to 50 (default 1)")
-    for command in (export, gif):
+    poster = commands.add_parser("poster", help="one step as a PNG, for a PDF or a slide")
+    for command in (export, gif, poster):
         command.add_argument("output", type=Path, help="the file to write")
         for name in SETTINGS:
             parameter = DemoSettings.param[name]
@@ -31,6 +33,7 @@ def parser() -> argparse.ArgumentParser:
                 help=f"{parameter.doc or parameter.label} ({bounds or 'true/false'})",
             )  # fmt: skip
     export.add_argument("--step", default="1", help="the step shown first, from 1")
+    poster.add_argument("--step", default="1", help="the step drawn, from 1")
     return main
 
 
@@ -50,14 +53,18 @@ def main(argv: list[str] | None = None) -> int:
     settings.param.update(values)
     if settings.error:
         return fail([settings.error])
-    if args.command == "export":
+    if args.command in ("export", "poster"):
+        from app.exports.gif import settings_poster
         from app.exports.html import standalone_html
 
         try:
             step = parse_step(args.step, len(settings.conv))
+            if args.command == "poster":
+                args.output.write_bytes(settings_poster(settings, step))
+            else:
+                args.output.write_text(standalone_html(settings, step), encoding="utf-8")
         except ValueError as error:
             return fail([str(error)])
-        args.output.write_text(standalone_html(settings, step), encoding="utf-8")
     else:
         from app.exports.gif import settings_gif
 

@@ -1,4 +1,5 @@
-"""Every step as a frame of a GIF, for slides: the page's picture drawn again with Pillow."""
+"""Every step as a frame of a GIF, for slides, and one step as a poster PNG, for a PDF or a
+slide: the page's picture drawn again with Pillow."""
 
 from __future__ import annotations
 
@@ -30,12 +31,14 @@ def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
 class FrameRenderer:
     """Draws step n of one convolution's scene at a fixed scale, with a caption of its sum."""
 
-    def __init__(self, scene: ConvolutionScene) -> None:
+    def __init__(self, scene: ConvolutionScene, frames: int | None = None) -> None:
         self.scene = scene
         self.conv = conv = scene.engine
         self.geometry = scene.geometry
-        # Cells drawn larger than on screen, labels scaled with them.
-        self.scale = frame_scale(self.geometry.width, self.geometry.height, len(conv))
+        # Cells drawn larger than on screen, labels scaled with them; the more frames, the
+        # smaller they may have to be.
+        frames = len(conv) if frames is None else frames
+        self.scale = frame_scale(self.geometry.width, self.geometry.height, frames)
         width = round(self.geometry.width * self.scale) + 8
         height = round(self.geometry.height * self.scale) + CAPTION_PX
         self.size = (width, height)
@@ -153,13 +156,26 @@ def gif_bytes(scene: ConvolutionScene, steps_per_second: float = 1.0) -> bytes:
     return buffer.getvalue()
 
 
-def settings_gif(settings: DemoSettings, steps_per_second: float = 1.0) -> bytes:
-    """The GIF of a demo's settings: the convolution layer, drawn in numbers."""
+def _drawable(settings: DemoSettings, what: str) -> ConvolutionScene:
+    """The scene a GIF or a poster draws, or a ValueError saying why there is none."""
     if settings.error:
         raise ValueError(settings.error)
     if not settings.layer.gif:
         raise ValueError(
-            f"the GIF draws the convolution layer in numbers; for the {settings.built} layer "
-            "use the HTML export, which plays it"
+            f"the {what} draws the convolution layer in numbers; for the {settings.built} "
+            "layer use the HTML export, which plays it"
         )
-    return gif_bytes(settings.scene(), steps_per_second)
+    return settings.scene()
+
+
+def settings_gif(settings: DemoSettings, steps_per_second: float = 1.0) -> bytes:
+    """The GIF of a demo's settings: the convolution layer, drawn in numbers."""
+    return gif_bytes(_drawable(settings, "GIF"), steps_per_second)
+
+
+def settings_poster(settings: DemoSettings, step: int = 0) -> bytes:
+    """One step of a demo's settings as a PNG, for a PDF or a slide."""
+    scene = _drawable(settings, "poster")
+    buffer = io.BytesIO()
+    FrameRenderer(scene, frames=1).frame(scene.clamp(step)).save(buffer, format="PNG")
+    return buffer.getvalue()

@@ -7,20 +7,19 @@ from bokeh.core.properties import value
 from bokeh.models import GlyphRenderer, HoverTool, TapTool
 
 from app.figures.animated import AnimatedFigure
-from app.scene.style import BLUE, CELL, COPY, GREEN, INPUT, OUTPUT, PADDING, RED, WEIGHT
+from app.scene.style import BLUE, CELL, COPY, INPUT, MARKS, OUTPUT, PADDING, WEIGHT
 
 FILLS = {
     "input_fill": INPUT, "padding_fill": PADDING, "weight_fill": WEIGHT, "output_fill": OUTPUT,
     "copy_fill": COPY,
 }  # fmt: skip
-OUTLINES = {"window_box": (BLUE, 2), "kernel": (RED, 2), "cursor": (GREEN, 3)}
 
 
 class ConvolutionFigure(AnimatedFigure):
     """Figure, controls and readout of one convolution; `update` repaints them in place."""
 
     SOURCES = (
-        *FILLS, *OUTLINES, "origins", "cells", "outputs", "scalars", "links", "preview",
+        *FILLS, *MARKS, "origins", "cells", "outputs", "scalars", "links", "preview",
         "unvisited", "cell_text", "output_text", "images", "output_blocks",
         "levels", "weight_blocks", "output_block_fill", "copies", "original",
     )  # fmt: skip
@@ -64,9 +63,9 @@ class ConvolutionFigure(AnimatedFigure):
             for name, column in (("cell_text", "text"), ("output_text", "shown"))
         ]
         fig.segment("x0", "y0", "x1", "y1", source=s["links"], line_color="black", line_width=1)
-        for name, (colour, width) in OUTLINES.items():
-            self._cells(name, fill_alpha=0, line_color=colour, line_width=width)
-        self._cells("preview", fill_alpha=0, line_color=BLUE, line_dash="dashed", line_width=1.5)
+        for name, (colour, width, dash) in MARKS.items():
+            self._cells(name, fill_alpha=0, line_color=colour, line_width=width, line_dash=dash)
+        self._cells("preview", fill_alpha=0, line_color=BLUE, line_dash="dotted", line_width=2)
         # The input cell that a padded copy under the pointer repeats.
         self._cells("original", fill_alpha=0, line_color="black", line_dash="dotted", line_width=3)
 

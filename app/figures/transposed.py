@@ -6,17 +6,16 @@ from __future__ import annotations
 from bokeh.core.properties import value
 
 from app.figures.animated import AnimatedFigure
-from app.scene.style import BLUE, CELL, GREEN, INPUT, OUTPUT, PADDING, RED, WEIGHT
+from app.scene.style import CELL, INPUT, MARKS, OUTPUT, PADDING, WEIGHT
 
 FILLS = {"input_fill": INPUT, "weight_fill": WEIGHT, "output_fill": OUTPUT, "cropped_fill": PADDING}
-OUTLINES = {"window_box": (BLUE, 3), "kernel": (RED, 2), "cursor": (GREEN, 2)}
 
 
 class TransposedFigure(AnimatedFigure):
     """The transposed convolution's figure, controls and readout; `update` repaints in place."""
 
     SOURCES = (
-        *FILLS, *OUTLINES, "origins", "cells", "outputs", "links", "cell_text", "output_text",
+        *FILLS, *MARKS, "origins", "cells", "outputs", "links", "cell_text", "output_text",
     )  # fmt: skip
     SCRIPT = "transposed.js"
     PREFIX = "tconv"
@@ -32,6 +31,6 @@ class TransposedFigure(AnimatedFigure):
             for name in ("cell_text", "output_text")
         ]
         fig.segment("x0", "y0", "x1", "y1", source=s["links"], line_color="black", line_width=1)
-        for name, (colour, width) in OUTLINES.items():
+        for name, (colour, width, dash) in MARKS.items():
             fig.rect("x", "y", CELL, CELL, source=s[name], fill_alpha=0, line_color=colour,
-                     line_width=width, name=f"tconv_{name}_glyph")  # fmt: skip
+                     line_width=width, line_dash=dash, name=f"tconv_{name}_glyph")  # fmt: skip

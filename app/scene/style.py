@@ -10,6 +10,13 @@ KIND_COLOURS = (INPUT, PADDING, WEIGHT, COPY)  # the fill of each `kind` a scene
 # Darker, where hatching is too small.
 UNVISITED = {INPUT: "#B4B4DC", PADDING: "#B4B4B4", COPY: "#9FB5C9"}
 BLUE, RED, GREEN = "#0000AA", "#AA0000", "#00AA00"  # window, filter and bias, output cell
+# The step's outlines differ in line too, not in colour alone: the window solid, the filter
+# and bias dashed, the output cell solid and thicker. (colour, width, dash) by source name.
+MARKS = {
+    "window_box": (BLUE, 2, "solid"),
+    "kernel": (RED, 2, [5, 3]),
+    "cursor": (GREEN, 3.5, "solid"),
+}
 CELL = 0.86  # cell side in units: the gaps between cells are the original's white lines
 OPAQUE = np.uint32(0xFF000000)
 

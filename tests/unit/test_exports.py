@@ -85,3 +85,27 @@ def test_a_gif_at_the_work_cap_stays_under_20_mb_and_holds_every_frame():
     gif = Image.open(io.BytesIO(data))
     assert gif.n_frames == len(settings.conv) == 288
     assert len(data) < 20e6
+
+
+def test_a_poster_is_the_step_asked_for_with_copied_padding_in_its_own_colour(tmp_path):
+    path = tmp_path / "step5.png"
+    result = run_cli(
+        "poster", str(path), "--seed", "3", "--padding-mode", "replicate", "--step", "5"
+    )
+    assert result.returncode == 0, result.stderr
+    poster = np.asarray(Image.open(path).convert("RGB")).astype(int)
+    settings = DemoSettings(seed=3, padding_mode="replicate")
+    renderer = FrameRenderer(settings.scene(), frames=1)
+    assert poster.shape[:2] == renderer.size[::-1]
+    step = settings.conv[4]  # the fifth step: filter 0, output row 1, column 1
+    x, y = renderer.geometry.outputs[0] + (step.col + 0.5, step.row + 0.5)
+    left, top, right, _ = (round(v) for v in renderer._box(x, y))
+    assert tuple(poster[top + 1, (left + right) // 2]) == (0, 170, 0)  # its green outline
+    # The top-left padded cell copies an input cell: drawn #C6DCEF, not zero padding's grey.
+    corner = renderer.geometry.inputs[0] + 0.5
+    cx, cy = (round(v) for v in renderer._box(*corner)[:2])
+    assert tuple(poster[cy + 4, cx + 4]) == (0xC6, 0xDC, 0xEF)
+    refused = run_cli("poster", str(tmp_path / "t.png"), "--mode", "transposed")
+    assert (
+        refused.returncode == 2 and "for the transposed layer use the HTML export" in refused.stderr
+    )
