@@ -125,15 +125,17 @@ class AnimatedFigure:
         self.readout = Div(
             name=f"{prefix}_readout", stylesheets=[InlineStyleSheet(css=READOUT_CSS)], width=330
         )
-        self.lesson = Lesson(prefix, touch)  # the layer as code and its cost, under the demo
+        # The layer as code and its cost under the demo; on a served page, how to embed it.
+        self.lesson = Lesson(prefix, touch, share=write_url)
         controls = column(
             self.toggle, row(self.back, self.forward), self.slider, self.speed,
-            row(self.finished, *self.lesson.buttons), self.readout, width=CONTROLS_PX,
+            row(self.finished, *self.lesson.buttons.values()), self.readout, width=CONTROLS_PX,
         )  # fmt: skip
         # The figure pans inside its own box where even its smallest cells are wider than the
         # window; the controls go under it where they do not fit beside it.
         pans = column(self.figure, styles={"overflow-x": "auto", "max-width": "calc(100vw - 24px)"})
         self.layout = row(pans, controls, name=f"{prefix}_demo", styles=WRAPS)
+        self.lesson.share_from(self.layout)
         self._connect()
 
     @property

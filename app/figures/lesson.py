@@ -1,5 +1,6 @@
 """What the demo teaches beside its picture: the layer as code (with a copy button a block)
-and its cost, each under the demo once its button beside the controls is pressed.
+and its cost, and on a served page the snippets that embed it; each under the demo once its
+button beside the controls is pressed.
 
 Buttons rather than a folded <details>, which would fold again whenever a setting rewrites
 its text; a root of its own under the demo, so that the demo's keys stay the demo's while a
@@ -9,6 +10,7 @@ person copies code.
 from __future__ import annotations
 
 from html import escape
+from importlib.resources import files
 
 from bokeh.layouts import column
 from bokeh.models import CustomJS, Div, InlineStyleSheet, Toggle
@@ -27,6 +29,7 @@ const into_view = () => Bokeh.index.find_one(div)?.el.scrollIntoView({block: "ne
 if (cb_obj.active) setTimeout(into_view, 50)
 """
 
+SHARE = (files("app.figures") / "js" / "share.js").read_text()
 # A button copies the code after it: the clipboard API where the page is secure (https or
 # localhost), else a hidden text area and the older copy command.
 COPY = (
@@ -76,19 +79,29 @@ def _count(count: Count) -> str:
 
 
 class Lesson:
-    """The Code and Cost buttons (for the controls) and what they open (`layout`)."""
+    """The Code and Cost buttons (for the controls), Share on a served page, and what they
+    open (`layout`)."""
 
-    def __init__(self, prefix: str, button_css: list[StyleSheet]) -> None:
+    def __init__(self, prefix: str, button_css: list[StyleSheet], share: bool = False) -> None:
         css = [InlineStyleSheet(css=CSS)]
-        self.code = Div(name=f"{prefix}_code", stylesheets=css, visible=False, styles=WIDTH)
-        self.cost = Div(name=f"{prefix}_cost", stylesheets=css, visible=False, styles=WIDTH)
-        self.buttons = []
-        for div, label in ((self.code, "Code"), (self.cost, "Cost")):
+        parts = [("code", "Code"), ("cost", "Cost")] + ([("share", "Share")] if share else [])
+        self.divs: dict[str, Div] = {}
+        self.buttons: dict[str, Toggle] = {}
+        for part, label in parts:
+            div = Div(name=f"{prefix}_{part}", stylesheets=css, visible=False, styles=WIDTH)
             button = Toggle(label=label, name=f"{div.name}_toggle", stylesheets=button_css)
             button.js_link("active", div, "visible")
             button.js_on_change("active", CustomJS(args={"div": div}, code=SCROLL_TO))
-            self.buttons.append(button)
-        self.layout = column(self.code, self.cost, name=f"{prefix}_lesson", styles=WIDTH)
+            self.divs[part], self.buttons[part] = div, button
+        self.code, self.cost = self.divs["code"], self.divs["cost"]
+        self.layout = column(*self.divs.values(), name=f"{prefix}_lesson", styles=WIDTH)
+
+    def share_from(self, demo: object) -> None:
+        """Share writes its snippets for `demo` (its layout) when opened."""
+        if "share" in self.buttons:
+            args = {"div": self.divs["share"], "demo": demo, "copy": COPY}
+            code = f"{SHARE}\nif (cb_obj.active) fill_share()"
+            self.buttons["share"].js_on_change("active", CustomJS(args=args, code=code))
 
     def update(self, scene: Scene) -> None:
         """The code and the cost of the layer on screen (unchanged text is not sent again)."""

@@ -3,9 +3,12 @@ person copies runs and gives the output on screen; the notes' line follows the s
 
 import contextlib
 import io
+import re
 
 import numpy as np
+from support.cli import run_cli
 from support.reading import meta, origins, screen_point
+from support.serving import Page
 
 from app.layers import DemoSettings
 
@@ -96,3 +99,38 @@ def test_the_transposed_layer_refuses_a_padding_mode_by_name(server, page):
     page.page.get_by_role("button", name="transposed").click()
     page.page.get_by_text("the transposed layer takes zeros only").wait_for()
     assert meta(page, "Hp") == 7  # the convolution stays on screen
+
+
+def test_share_gives_an_iframe_of_the_demo_as_it_is_on_screen(server, page, browser):
+    page.open(server.url + "?seed=4&stride=1&padding_mode=replicate&autoplay=false")
+    page.page.get_by_role("button", name="Share", exact=True).click()
+    snippet = page.page.get_by_role("region", name="HTML snippet").inner_text()
+    (src,) = re.findall(r'<iframe src="([^"]+)" title="Convolution demo" width="100%"', snippet)
+    height = int(re.findall(r'height="(\d+)"', snippet)[0])
+    assert 400 <= height <= 1200
+    for dialect in ("MyST (mystmd, Jupyter Book 2)", "reStructuredText (Sphinx, Jupyter Book 1)",
+                    "Quarto"):  # fmt: skip
+        assert src in page.page.get_by_role("region", name=f"{dialect} snippet").inner_text()
+    # What the iframe shows: this demo, without its settings.
+    embedded = Page(browser.new_page(viewport={"width": 800, "height": height}))
+    try:
+        embedded.open(src)
+        assert "embed=true" in src and "seed=4" in src and "padding_mode=replicate" in src
+        assert embedded.page.get_by_role("button", name="New values").count() == 0
+        expected = DemoSettings(seed=4, stride=1, padding_mode="replicate").conv.output.ravel()
+        on_screen = embedded.model("conv_outputs", "Array.from(model.data.value)")
+        np.testing.assert_array_equal(on_screen, expected)
+    finally:
+        embedded.page.close()
+
+
+def test_the_offline_export_has_code_and_cost_but_nothing_to_share(tmp_path, page):
+    path = tmp_path / "demo.html"
+    assert run_cli("export", str(path), "--seed", "2", "--padding-mode", "circular").returncode == 0
+    page.open(path.as_uri())
+    page.page.get_by_role("button", name="Code", exact=True).click()
+    assert (
+        'padding_mode="circular"'
+        in page.page.get_by_role("region", name="PyTorch code").inner_text()
+    )
+    assert page.page.get_by_role("button", name="Share", exact=True).count() == 0
