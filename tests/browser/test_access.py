@@ -4,10 +4,13 @@ demo still until asked."""
 
 import re
 
+import numpy as np
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from support.cli import run_cli
 from support.serving import Page
+
+from app.layers import DemoSettings
 
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 LIVE = "() => document.querySelector('[role=status][aria-live=polite]')?.textContent ?? ''"
@@ -81,3 +84,19 @@ def test_less_motion_opens_paused_on_step_one_with_a_hint(server, browser, how):
         assert page.errors == []
     finally:
         context.close()
+
+
+def test_a_screen_reader_reads_the_window_and_the_slice_as_a_table(server, page):
+    page.open(server.url + "?seed=3&step=5&autoplay=false")
+    step = DemoSettings(seed=3).conv[4]
+    conv = DemoSettings(seed=3).conv
+    table = page.page.get_by_role(
+        "table", name="x[:,:,1] under the window and w0[:,:,1], row by row"
+    )
+    rows = table.get_by_role("row").all_inner_texts()
+    window = conv.padded[1][np.ix_(step.rows, step.cols)]
+    assert [re.sub(r"\s+", " ", row).strip() for row in rows] == [
+        f"row {r} window {', '.join(map(str, window[r]))} weights "
+        f"{', '.join(map(str, conv.w[0, 1, r]))}"
+        for r in range(3)
+    ]

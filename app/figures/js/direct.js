@@ -153,18 +153,27 @@ function readout_html(m, n, at) {
     terms.push(`<span class="term">${v < 0 ? `(${s})` : s}</span>`)
     html += `<div class="channel"><span class="what">x[:,:,${d}] · w${k}[:,:,${c}]</span>`
     if (products) {
+      // The products as drawn, and for a screen reader the window and the slice themselves,
+      // row by row (the figure is pixels to it).
       html += `<table class="products" title="window value × weight, cell by cell">`
+      let spoken = `<table class="sr-only"><caption>x[:,:,${d}] under the window and`
+        + ` w${k}[:,:,${c}], row by row</caption>`
       for (let r = 0; r < m.FH; r++) {
         html += "<tr>"
+        const xs = [], ws = []
         for (let q = 0; q < m.FW; q++) {
           const [row, col] = window_at(m, i, j, r, q)
           const x = value[(d * m.Hp + row) * m.Wp + col]
           const w = value[filters0 + ((k * m.Cg + c) * m.FH + r) * m.FW + q]
           html += `<td>${fmt(x * w, m.integer)}</td>`
+          xs.push(fmt(x, m.integer))
+          ws.push(fmt(w, m.integer))
         }
         html += "</tr>"
+        spoken += `<tr><th scope="row">row ${r}</th><td>window ${xs.join(", ")}</td>`
+          + `<td>weights ${ws.join(", ")}</td></tr>`
       }
-      html += "</table>"
+      html += `</table>${spoken}</table>`
     }
     html += ` = s<sub>${c}</sub> = <b class="scalar" data-channel="${d}">${escape(s)}</b></div>`
   }
