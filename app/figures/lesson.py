@@ -95,6 +95,11 @@ class Lesson:
             self.divs[part], self.buttons[part] = div, button
         self.code, self.cost = self.divs["code"], self.divs["cost"]
         self.layout = column(*self.divs.values(), name=f"{prefix}_lesson", styles=WIDTH)
+        self._scene: Scene | None = None
+        # On a served page, what is closed is written when it opens, not at every repaint:
+        # most visitors never open it, and each text sent costs the browser a render.
+        for part in ("code", "cost"):
+            self.buttons[part].on_change("active", lambda attr, old, new: self._write())
 
     def share_from(self, demo: object) -> None:
         """Share writes its snippets for `demo` (its layout) when opened."""
@@ -104,9 +109,19 @@ class Lesson:
             self.buttons["share"].js_on_change("active", CustomJS(args=args, code=code))
 
     def update(self, scene: Scene) -> None:
-        """The code and the cost of the layer on screen (unchanged text is not sent again)."""
-        self.code.text = code_html(scene)
-        self.cost.text = cost_html(scene)
+        """The code and the cost of the layer on screen: at once in a file or a notebook,
+        where no server hears a button; on a served page, those open now."""
+        self._scene = scene
+        self._write()
+
+    def _write(self) -> None:
+        if self._scene is None:
+            return
+        doc = self.code.document
+        served = doc is not None and doc.session_context is not None
+        for part, html in (("code", code_html), ("cost", cost_html)):
+            if not served or self.buttons[part].active:
+                self.divs[part].text = html(self._scene)
 
 
 def code_html(scene: Scene) -> str:
