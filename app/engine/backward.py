@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from app.engine.checks import matmul, numeric, step_index, window
+from app.engine.checks import add_windows, matmul, numeric, step_index
 
 if TYPE_CHECKING:
     from app.engine.convolution import Convolution
@@ -88,13 +88,7 @@ class Backward:
         dw = matmul(per_group, self.x_col.transpose(0, 2, 1)).reshape(K, Cg, FH, FW)
         # Every window's share of dx, then scattered back onto the padded input (col2im).
         shares = matmul(self.w_row.transpose(0, 2, 1), per_group).reshape(C, FH, FW, OH, OW)
-        (sh, sw), (dh, dw_) = conv.stride, conv.dilation
-        padded = np.zeros(conv.padded.shape, dtype=shares.dtype)  # (C, Hp, Wp)
-        for r in range(FH):
-            for q in range(FW):
-                rows = slice(r * dh, r * dh + (OH - 1) * sh + 1, sh)
-                cols = slice(q * dw_, q * dw_ + (OW - 1) * sw + 1, sw)
-                padded[:, rows, cols] += shares[:, r, q]
+        padded = add_windows(shares, conv.padded.shape[1:], conv.stride, conv.dilation)
         # Each padded cell hands its gradient to the input cell it holds (none for zeros).
         dx = np.zeros((C, H, W), dtype=padded.dtype)
         rows, cols = np.meshgrid(conv.copied_rows, conv.copied_cols, indexing="ij")
@@ -111,12 +105,7 @@ class Backward:
     def __getitem__(self, n: int) -> BackwardStep:
         conv = self.conv
         n = step_index(n, len(self))
-        K, OH, OW = conv.output.shape
-        k, i, j = (int(a) for a in np.unravel_index(n, (K, OH, OW)))
-        FH, FW = conv.w.shape[2:]
-        (sh, sw), (dh, dw) = conv.stride, conv.dilation
-        rows, cols = window(i, FH, sh, dh), window(j, FW, sw, dw)
-        channels = tuple(conv.channels_of(k))
+        k, i, j, channels, rows, cols = conv.position(n)
         upstream = self.dout[k, i, j]
         patch = conv.padded[np.ix_(channels, rows, cols)]  # (Cg, FH, FW)
         return BackwardStep(

@@ -130,6 +130,23 @@ def window(position: int, taps: int, stride: int, dilation: int) -> tuple[int, .
     return tuple(position * stride + t * dilation for t in range(taps))
 
 
+def add_windows(
+    patches: np.ndarray, size: tuple[int, int], stride: Pair, dilation: Pair
+) -> np.ndarray:
+    """Every (N, FH, FW, P, Q) patch added into the window at its (p, q): an (N, *size) array
+    (col2im). One strided add per kernel tap: tap (r, q) of every position lands a stride
+    apart. The transposed layer's canvas and the backward pass's dx are both made so."""
+    N, FH, FW, P, Q = patches.shape
+    (sh, sw), (dh, dw) = stride, dilation
+    added = np.zeros((N, *size), dtype=patches.dtype)  # (N, rows, cols)
+    for r in range(FH):
+        for q in range(FW):
+            rows = slice(r * dh, r * dh + (P - 1) * sh + 1, sh)
+            cols = slice(q * dw, q * dw + (Q - 1) * sw + 1, sw)
+            added[:, rows, cols] += patches[:, r, q]
+    return added
+
+
 def channels_read(k: int, K: int, C: int, groups: int) -> range:
     """The input channels filter k of K reads: its group's slice of C."""
     group = k // (K // groups)

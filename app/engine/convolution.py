@@ -123,7 +123,8 @@ class Convolution:
         # Windows are gathered once, already in the dtype they are multiplied in.
         self._dtype = product_dtype(self.padded, w, Cg * FH * FW, w.size * OH * OW)
         self._integers = x.dtype.kind in "iu" and w.dtype.kind in "iu"
-        self._patches = self._gather_windows(OH, OW)  # (G, Cg, FH*FW, OH*OW)
+        padded = self.padded.astype(self._dtype, copy=False)
+        self._patches = self._gather_windows(padded, OH, OW)  # (G, Cg, FH*FW, OH*OW)
         weights = w.reshape(groups, K // groups, Cg * FH * FW)  # (G, K/G, Cg*FH*FW)
         patches = self._patches.reshape(groups, Cg * FH * FW, OH * OW)  # a view
         # The same single contraction as conv2d: (K/G, Cg*FH*FW) @ (Cg*FH*FW, OH*OW) per group.
@@ -134,17 +135,17 @@ class Convolution:
         # Windows take every (row, col) pair of positions, so coverage is an outer product.
         self.unvisited = ~np.outer(rows_covered, cols_covered)  # (Hp, Wp)
 
-    def _gather_windows(self, OH: int, OW: int) -> np.ndarray:
-        """Every window's cells, positions last: (G, Cg, FH*FW, OH*OW), one copy of the input."""
+    def _gather_windows(self, padded: np.ndarray, OH: int, OW: int) -> np.ndarray:
+        """Every window's cells of `padded` (C, Hp, Wp), positions last: (G, Cg, FH*FW,
+        OH*OW), one copy of the input."""
         Cg, FH, FW = self.w.shape[1:]  # channels per group, kernel rows, kernel columns
         (sh, sw), (dh, dw) = self.stride, self.dilation
-        padded = self.padded.astype(self._dtype, copy=False)
         by_channel, by_row, by_col = padded.strides  # bytes between neighbours
         # Every window as a read-only view: what sliding_window_view and slicing give, at a
         # fraction of their overhead, which dominates for the demo's small inputs.
         windows = as_strided(
             padded,
-            shape=(self.padded.shape[0], OH, OW, FH, FW),
+            shape=(padded.shape[0], OH, OW, FH, FW),
             strides=(by_channel, by_row * sh, by_col * sw, by_row * dh, by_col * dw),
             writeable=False,
         )  # (C, OH, OW, FH, FW)
@@ -202,17 +203,10 @@ class Convolution:
         torch.nn.functional.unfold); w_row (G, K/G, C/G*FH*FW), each row one filter stretched
         out. (w_row @ x_col).reshape(K, OH, OW) + b[:, None, None] is the output."""
         K, Cg, FH, FW = self.w.shape  # filters, channels per group, kernel rows, kernel columns
-        OH, OW = self.output.shape[1:]
-        (sh, sw), (dh, dw) = self.stride, self.dilation
-        by_channel, by_row, by_col = self.padded.strides  # bytes between neighbours
-        windows = as_strided(
-            self.padded,
-            shape=(self.padded.shape[0], FH, FW, OH, OW),
-            strides=(by_channel, by_row * dh, by_col * dw, by_row * sh, by_col * sw),
-            writeable=False,
-        )  # (C, FH, FW, OH, OW)
-        x_col = windows.reshape(self.groups, Cg * FH * FW, OH * OW)  # a copy
-        return x_col, self.w.reshape(self.groups, K // self.groups, Cg * FH * FW)
+        G, (OH, OW) = self.groups, self.output.shape[1:]
+        # The windows the output was computed from, gathered again in the input's own dtype.
+        x_col = self._gather_windows(self.padded, OH, OW).reshape(G, Cg * FH * FW, OH * OW)
+        return x_col, self.w.reshape(G, K // G, Cg * FH * FW)
 
     def backward(self, dout: object) -> Backward:
         """The backward pass for upstream gradient dout (K, OH, OW): .dx, .dw, .db, and
@@ -223,20 +217,28 @@ class Convolution:
         """The input channels filter k reads: its group's slice of C."""
         return channels_read(k, self.w.shape[0], self.x.shape[0], self.groups)
 
-    def __getitem__(self, n: int) -> Step:
-        n = step_index(n, len(self))
+    def position(
+        self, n: int
+    ) -> tuple[int, int, int, tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
+        """Where step n (an index from 0) stands: filter k, output row i and column j, the
+        input channels it reads, the padded rows and columns of its window."""
         K, OH, OW = self.output.shape  # filters, output rows, output columns
-        k, i, j = np.unravel_index(n, (K, OH, OW))
+        k, i, j = (int(a) for a in np.unravel_index(n, (K, OH, OW)))
         FH, FW = self.w.shape[2:]
         (sh, sw), (dh, dw) = self.stride, self.dilation
+        return k, i, j, tuple(self.channels_of(k)), window(i, FH, sh, dh), window(j, FW, sw, dw)
+
+    def __getitem__(self, n: int) -> Step:
+        n = step_index(n, len(self))
+        k, i, j, channels, rows, cols = self.position(n)
         return Step(
             index=n,
-            filter=int(k),
-            row=int(i),
-            col=int(j),
-            channels=tuple(self.channels_of(int(k))),
-            rows=window(int(i), FH, sh, dh),
-            cols=window(int(j), FW, sw, dw),
+            filter=k,
+            row=i,
+            col=j,
+            channels=channels,
+            rows=rows,
+            cols=cols,
             scalars=tuple(self.partials[k, :, i, j].tolist()),
             bias=self.b[k].item(),
             value=self.output[k, i, j].item(),

@@ -21,6 +21,7 @@ from app.engine.checks import (
     MAX_WINDOW_READS,
     Options,
     Pair,
+    add_windows,
     arguments,
     bias,
     channels_read,
@@ -111,18 +112,11 @@ class TransposedConvolution:
 
     def _scatter(self, patches: np.ndarray) -> np.ndarray:
         """Adds every (K, FH, FW, H, W) patch into its window: (K, Hc, Wc) canvas, no bias."""
-        K, FH, FW, H, W = patches.shape
+        _, FH, FW, H, W = patches.shape
         (sh, sw), (dh, dw) = self.stride, self.dilation
         Hc = (H - 1) * sh + dh * (FH - 1) + 1 + self.output_padding[0]
         Wc = (W - 1) * sw + dw * (FW - 1) + 1 + self.output_padding[1]
-        canvas = np.zeros((K, Hc, Wc), dtype=patches.dtype)  # (K, Hc, Wc)
-        # One strided add per kernel tap: tap (r, q) of every input cell lands s apart.
-        for r in range(FH):
-            for q in range(FW):
-                rows = slice(r * dh, r * dh + (H - 1) * sh + 1, sh)
-                cols = slice(q * dw, q * dw + (W - 1) * sw + 1, sw)
-                canvas[:, rows, cols] += patches[:, r, q]
-        return canvas
+        return add_windows(patches, (Hc, Wc), self.stride, self.dilation)
 
     @property
     def shape(self) -> tuple[int, int, int]:
