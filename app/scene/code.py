@@ -11,18 +11,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app.engine import Convolution, TransposedConvolution
+from app.engine import Convolution, Engine, TransposedConvolution
+from app.engine.convolution import PADDING_MODES
 
 MAX_PRINTED = 600  # values a snippet prints; past this, random values of the same shapes
 TO_ROWS_COLUMNS_CHANNELS = ".transpose(1, 2, 0)"  # (C, H, W) as drawn -> the notes' (H, W, C)
 TO_FILTERS_LAST = ".transpose(0, 2, 3, 1)"  # (K, Cg, FH, FW) -> (K, FH, FW, Cg)
 BIAS_LINE = "\n    layer.bias.copy_(torch.from_numpy(b))"
-NUMPY_PAD_MODES = {
-    "zeros": "constant",
-    "reflect": "reflect",
-    "replicate": "edge",
-    "circular": "wrap",
-}
 
 
 @dataclass(frozen=True)
@@ -64,48 +59,62 @@ def _values(arrays: dict[str, tuple[np.ndarray, str]]) -> str:
     )
 
 
-def _slice(start: str, span: int, dilation: int) -> str:
-    """`start : start + span` with a step where dilation makes one."""
-    step = f" : {dilation}" if dilation > 1 else ""
-    return f"{start} : {start} + {span}{step}"
+def _window_slices(engine: Engine) -> tuple[str, str]:
+    """The rows and the columns of window (i, j) as slices in code: `2*i : 2*i + 3`, with a
+    step where dilation makes one."""
+    slices = []
+    for stride, dilation, taps, index in zip(
+        engine.stride, engine.dilation, engine.w.shape[2:], "ij", strict=True
+    ):
+        start = f"{stride}*{index}" if stride > 1 else index
+        step = f" : {dilation}" if dilation > 1 else ""
+        slices.append(f"{start} : {start} + {dilation * (taps - 1) + 1}{step}")
+    return slices[0], slices[1]
 
 
-def _start(stride: int, index: str) -> str:
-    return f"{stride}*{index}" if stride > 1 else index
+def _torch(module: str, arguments: str, weight: str, engine: Engine) -> str:
+    """PyTorch's `module` made with `arguments` (lines of keyword arguments), its shapes as
+    comments (`weight` says what the weight's axes are), given the values on screen."""
+    (C, H, W), (K, OH, OW) = engine.x.shape, engine.output.shape
+    bias = {"b": (engine.b, "")} if engine.has_bias else {}
+    return f"""import numpy as np
+import torch
+from torch import nn
+
+layer = nn.{module}(
+{arguments}
+)
+# input  x: (1, {C}, {H}, {W})   batch, channels, rows, columns
+# weight:   {engine.w.shape}   {weight}
+# bias:     ({K},){"" if engine.has_bias else "           none: bias=False"}
+# output:   (1, {K}, {OH}, {OW})   batch, filters, rows, columns
+{_values({"x": (engine.x, ""), "w": (engine.w, ""), **bias})}
+with torch.no_grad():
+    layer.weight.copy_(torch.from_numpy(w)){BIAS_LINE if engine.has_bias else ""}
+    out = layer(torch.from_numpy(x).double()[None])[0]  # (K, OH, OW): out[k] is o[:,:,k]
+print(out)
+"""
 
 
 def convolution_code(conv: Convolution) -> Code:
     """nn.Conv2d with the settings on screen, and the notes' loops over every output cell."""
-    (C, H, W), (K, Cg, FH, FW), (_, OH, OW) = conv.x.shape, conv.w.shape, conv.output.shape
+    C, (K, Cg, FH, FW), (_, OH, OW) = conv.x.shape[0], conv.w.shape, conv.output.shape
     (sh, sw), (ph, pw), (dh, dw) = conv.stride, conv.padding, conv.dilation
     G, mode = conv.groups, conv.padding_mode
     dtype = dtype_name(conv.x, conv.w, conv.b)
-    bias = {"b": (conv.b, "")} if conv.has_bias else {}
-    torch = f"""import numpy as np
-import torch
-from torch import nn
-
-layer = nn.Conv2d(
-    in_channels={C}, out_channels={K}, kernel_size=({FH}, {FW}), stride=({sh}, {sw}),
-    padding=({ph}, {pw}), dilation=({dh}, {dw}), groups={G}, bias={conv.has_bias},
-    padding_mode="{mode}", dtype=torch.float64,
-)
-# input  x: (1, {C}, {H}, {W})   batch, channels, rows, columns
-# weight:   ({K}, {Cg}, {FH}, {FW})   filters, channels per group, rows, columns
-# bias:     ({K},){"" if conv.has_bias else "           none: bias=False"}
-# output:   (1, {K}, {OH}, {OW})   batch, filters, rows, columns
-{_values({"x": (conv.x, ""), "w": (conv.w, ""), **bias})}
-with torch.no_grad():
-    layer.weight.copy_(torch.from_numpy(w)){BIAS_LINE if conv.has_bias else ""}
-    out = layer(torch.from_numpy(x).double()[None])[0]  # (K, OH, OW): out[k] is o[:,:,k]
-print(out)
-"""
+    torch = _torch(
+        "Conv2d",
+        f"    in_channels={C}, out_channels={K}, kernel_size=({FH}, {FW}), stride=({sh}, {sw}),\n"
+        f"    padding=({ph}, {pw}), dilation=({dh}, {dw}), groups={G}, bias={conv.has_bias},\n"
+        f'    padding_mode="{mode}", dtype=torch.float64,',
+        "filters, channels per group, rows, columns",
+        conv,
+    )
     notes_layout = {
         "X": (conv.x, TO_ROWS_COLUMNS_CHANNELS), "W": (conv.w, TO_FILTERS_LAST), "b": (conv.b, ""),
     }  # fmt: skip
-    pad = "" if mode == "zeros" else f', mode="{NUMPY_PAD_MODES[mode]}"'
-    span_h, span_w = dh * (FH - 1) + 1, dw * (FW - 1) + 1
-    rows, cols = _slice(_start(sh, "i"), span_h, dh), _slice(_start(sw, "j"), span_w, dw)
+    pad = "" if mode == "zeros" else f', mode="{PADDING_MODES[mode]}"'
+    rows, cols = _window_slices(conv)
     channels = ":" if G == 1 else f"c : c + {Cg}"
     group = (
         "" if G == 1 else f"\n    c = k // {K // G} * {Cg}  # the first channel of filter k's group"
@@ -135,28 +144,16 @@ def transposed_code(tconv: TransposedConvolution) -> Code:
     (oph, opw), G, Cg = tconv.output_padding, tconv.groups, C // tconv.groups
     Hc, Wc = tconv.canvas.shape[1:]
     dtype = dtype_name(tconv.x, tconv.w, tconv.b)
-    bias = {"b": (tconv.b, "")} if tconv.has_bias else {}
-    torch = f"""import numpy as np
-import torch
-from torch import nn
-
-layer = nn.ConvTranspose2d(
-    in_channels={C}, out_channels={K}, kernel_size=({FH}, {FW}), stride=({sh}, {sw}),
-    padding=({ph}, {pw}), output_padding=({oph}, {opw}), groups={G}, bias={tconv.has_bias},
-    dilation=({dh}, {dw}), padding_mode="zeros", dtype=torch.float64,
-)
-# input  x: (1, {C}, {H}, {W})   batch, channels, rows, columns
-# weight:   ({C}, {Kg}, {FH}, {FW})   input channels, filters per group, rows, columns
-# bias:     ({K},){"" if tconv.has_bias else "           none: bias=False"}
-# output:   (1, {K}, {OH}, {OW})   batch, filters, rows, columns
-{_values({"x": (tconv.x, ""), "w": (tconv.w, ""), **bias})}
-with torch.no_grad():
-    layer.weight.copy_(torch.from_numpy(w)){BIAS_LINE if tconv.has_bias else ""}
-    out = layer(torch.from_numpy(x).double()[None])[0]  # (K, OH, OW)
-print(out)
-"""
-    span_h, span_w = dh * (FH - 1) + 1, dw * (FW - 1) + 1
-    rows, cols = _slice(_start(sh, "i"), span_h, dh), _slice(_start(sw, "j"), span_w, dw)
+    torch = _torch(
+        "ConvTranspose2d",
+        f"    in_channels={C}, out_channels={K}, kernel_size=({FH}, {FW}), stride=({sh}, {sw}),\n"
+        f"    padding=({ph}, {pw}), output_padding=({oph}, {opw}), groups={G}, "
+        f"bias={tconv.has_bias},\n"
+        f'    dilation=({dh}, {dw}), padding_mode="zeros", dtype=torch.float64,',
+        "input channels, filters per group, rows, columns",
+        tconv,
+    )
+    rows, cols = _window_slices(tconv)
     numpy = f"""import numpy as np
 
 # The values on screen: X written channel by channel as drawn, then used as X[row, column,

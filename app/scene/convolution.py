@@ -7,10 +7,10 @@ import numpy as np
 
 from app.engine import Convolution
 from app.scene.base import Scene
-from app.scene.blocks import Blocks, border, cell_centres
+from app.scene.blocks import Blocks, cell_centres
 from app.scene.code import Code, convolution_code
 from app.scene.marks import filter_cells, link_columns, window_cells
-from app.scene.small import block_images, plain_blocks
+from app.scene.small import block_images, padded_kinds, plain_blocks
 from app.scene.style import format_values, numbers
 
 OFF_PLOT = -1000.0  # where the hover preview waits while no output cell is hovered
@@ -50,8 +50,7 @@ class ConvolutionScene(Scene):
         conv, geometry = self.engine, self.geometry
         C, Hp, Wp = conv.padded.shape  # channels, padded rows, padded columns
         K, Cg, FH, FW = conv.w.shape  # filters, channels per group, kernel rows, kernel columns
-        is_pad = border((Hp, Wp), conv.padding, conv.x.shape[1:])  # (Hp, Wp)
-        kind = np.where(conv.zero_padding, 1, np.where(is_pad, 3, 0)).astype(np.int8)
+        kind = padded_kinds(conv)  # (Hp, Wp)
         input_x, input_y = cell_centres(geometry.inputs, (C, Hp, Wp))
         filter_x, filter_y = cell_centres(geometry.slices.reshape(-1, 2), (K * Cg, FH, FW))
         n_weights = K * Cg * FH * FW + K
@@ -117,7 +116,7 @@ class ConvolutionScene(Scene):
         }
         # Legible cells are drawn one by one, one glyph a colour; smaller ones as an image a
         # block, since the canvas spends microseconds on every rectangle and thousands add up.
-        for kind, name in zip((0, 1, 2, 3), FILLS, strict=True):
+        for kind, name in enumerate(FILLS):
             chosen = cells["kind"] == kind
             data[name] = {"x": cells["x"][chosen], "y": cells["y"][chosen]}
         data["output_fill"] = {"x": ox, "y": oy}

@@ -7,18 +7,24 @@ import numpy as np
 
 from app.engine import Convolution
 from app.scene.blocks import Geometry, border
-from app.scene.style import COPY, INPUT, PADDING, UNVISITED, rgba
+from app.scene.style import KIND_COLOURS, UNVISITED, rgba
+
+
+def padded_kinds(conv: Convolution) -> np.ndarray:
+    """Each padded-input cell's kind, numbered as a scene's `cells` number them (and
+    KIND_COLOURS colours them): 0 input, 1 zero padding, 3 a copy of an input cell. (Hp, Wp)"""
+    is_pad = border(conv.padded.shape[1:], conv.padding, conv.x.shape[1:])  # (Hp, Wp)
+    return np.where(conv.zero_padding, 1, np.where(is_pad, 3, 0)).astype(np.int8)
 
 
 def block_images(conv: Convolution, geometry: Geometry) -> dict[str, list]:
     """Every input channel as one image, a pixel a cell: for cells too small to draw one by
     one. (Filters and outputs are one colour a block: plain_blocks draws them.)"""
     C, Hp, Wp = conv.padded.shape  # channels, padded rows, padded columns
-    is_pad = border((Hp, Wp), conv.padding, conv.x.shape[1:])  # (Hp, Wp)
-    kind = np.where(conv.zero_padding, 1, np.where(is_pad, 2, 0))  # (Hp, Wp)
-    colours = (INPUT, PADDING, COPY)
-    channel = np.array([rgba(c) for c in colours])[kind]  # (Hp, Wp)
-    missed = np.array([rgba(UNVISITED[c]) for c in colours])[kind]
+    kind = padded_kinds(conv)  # (Hp, Wp)
+    channel = np.array([rgba(c) for c in KIND_COLOURS])[kind]  # (Hp, Wp)
+    # Weights (kind 2) are no input cells: their colour stands in, never used.
+    missed = np.array([rgba(UNVISITED.get(c, c)) for c in KIND_COLOURS])[kind]
     channel = np.where(conv.unvisited, missed, channel).astype(np.uint32)
     # Every channel looks the same: the same image at each channel's place.
     return {"image": [channel] * C, "x": geometry.inputs[:, 0], "y": geometry.inputs[:, 1],
