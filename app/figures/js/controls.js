@@ -192,22 +192,35 @@ function on_shown() {
   }
 }
 
+function cell_in(block, rows, cols, x, y) {
+  // [row, col] of the cell under (x, y) in a rows x cols block of `origins`, or null.
+  const r = Math.floor(y - origins.data.y[block]), c = Math.floor(x - origins.data.x[block])
+  return r >= 0 && r < rows && c >= 0 && c < cols ? [r, c] : null
+}
+
+function input_cell_at(m, x, y) {
+  // The input cell under (x, y) as drawn: its channel d, row and column (padding counted),
+  // and whether it is padding; null off the input.
+  for (let d = 0; d < m.C; d++) {
+    const cell = cell_in(d, m.input_rows, m.input_cols, x, y)
+    if (cell === null) continue
+    // Padding lies alike on both sides of the input.
+    const [row, col] = cell, top = m.input_row0, left = m.input_col0
+    const padding = row < top || row >= m.input_rows - top || col < left || col >= m.input_cols - left
+    return {d, row, col, padding}
+  }
+  return null
+}
+
 function cell_at(m, x, y) {
   // The name of the input, weight or bias cell under (x, y), as the cell editor reads it:
   // "x,d,row,col" in the input's own rows and columns, "w,k,c,row,col", "b,k", or
-  // contract.padding_cell for zero padding; null elsewhere.
-  const ox = origins.data.x, oy = origins.data.y
-  const inside = (block, rows, cols) => {
-    const r = Math.floor(y - oy[block]), c = Math.floor(x - ox[block])
-    return r >= 0 && r < rows && c >= 0 && c < cols ? [r, c] : null
-  }
-  for (let d = 0; d < m.C; d++) {
-    const cell = inside(d, m.input_rows, m.input_cols)
-    if (cell === null) continue
-    // Padding lies alike on both sides of the input.
-    const r = cell[0] - m.input_row0, c = cell[1] - m.input_col0
-    const rows = m.input_rows - 2 * m.input_row0, cols = m.input_cols - 2 * m.input_col0
-    return r >= 0 && r < rows && c >= 0 && c < cols ? `x,${d},${r},${c}` : contract.padding_cell
+  // contract.padding_cell for padding; null elsewhere.
+  const inside = (block, rows, cols) => cell_in(block, rows, cols, x, y)
+  const input = input_cell_at(m, x, y)
+  if (input !== null) {
+    const {d, row, col, padding} = input
+    return padding ? contract.padding_cell : `x,${d},${row - m.input_row0},${col - m.input_col0}`
   }
   for (let s = 0; s < m.K * m.Cg; s++) {
     const cell = inside(m.block_slices + s, m.FH, m.FW)

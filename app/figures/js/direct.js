@@ -60,18 +60,12 @@ function show_preview(m, n) {
 function show_original(m, point) {
   // Padding that copies an input cell (reflect, replicate, circular): the pointer on it
   // outlines the cell it copies, in the same channel.
-  const ox = origins.data.x, oy = origins.data.y, rows = copies.data.row, cols = copies.data.col
+  const cell = point === null ? null : input_cell_at(m, point.x, point.y)
+  const rows = copies.data.row, cols = copies.data.col
   let x = -1000, y = 0
-  for (let d = 0; point !== null && d < m.C; d++) {
-    const r = Math.floor(point.y - oy[d]), c = Math.floor(point.x - ox[d])
-    if (r < 0 || r >= m.Hp || c < 0 || c >= m.Wp) continue
-    const inside = r >= m.input_row0 && r < m.Hp - m.input_row0
-      && c >= m.input_col0 && c < m.Wp - m.input_col0
-    if (!inside && rows[r] >= 0 && cols[c] >= 0) {
-      x = ox[d] + m.input_col0 + cols[c] + 0.5
-      y = oy[d] + m.input_row0 + rows[r] + 0.5
-    }
-    break
+  if (cell !== null && cell.padding && rows[cell.row] >= 0 && cols[cell.col] >= 0) {
+    x = origins.data.x[cell.d] + m.input_col0 + cols[cell.col] + 0.5
+    y = origins.data.y[cell.d] + m.input_row0 + rows[cell.row] + 0.5
   }
   if (original.data.x[0] === x && original.data.y[0] === y) return
   original.data = {x: [x], y: [y]}
