@@ -37,7 +37,13 @@ class CellEditor(pn.viewable.Viewer):
     def _tapped(self, event: param.parameterized.Event) -> None:
         self.message.text = ""
         if event.new == PADDING_CELL:
-            return self._say("padding cells are zeros by definition; pick an input cell")
+            mode = self.settings.padding_mode
+            if mode == "zeros":
+                return self._say("padding cells are zeros by definition; pick an input cell")
+            return self._say(
+                f"padding cells copy input cells (padding_mode={mode}): edit the input cell "
+                "it copies, which the pointer outlines"
+            )
         try:
             name, index = parse_cell(event.new)  # what the browser sent is checked like a URL
             # The values as the figures draw them, whichever layer holds them.

@@ -44,3 +44,11 @@ def test_a_tampered_tap_from_the_browser_gets_a_message_not_an_exception():
             assert not editor.form.visible and editor.message.text, sent
     settings.tapped = PADDING_CELL
     assert "padding cells are zeros" in editor.message.text
+
+
+def test_a_tap_on_copied_padding_points_to_the_cell_it_copies():
+    settings = DemoSettings(seed=0, padding_mode="reflect")
+    editor = CellEditor(settings)
+    settings.tapped = PADDING_CELL
+    assert not editor.form.visible
+    assert editor.message.text.startswith("padding cells copy input cells (padding_mode=reflect)")
