@@ -60,15 +60,41 @@ td code { white-space: normal; }
 """
 
 
-def _code_block(title: str, code: str) -> str:
+def _code_block(title: str, code: str, kind: str = "code") -> str:
+    """`code` under its title, with a Copy button; `kind` names it to a screen reader."""
     return (
         f'<div class="what">{escape(title)}</div>'
         f'<button type="button" class="copy" onclick="{escape(COPY)}" '
-        f'aria-label="Copy the {escape(title)} code">Copy</button>'
+        f'aria-label="Copy the {escape(title)} {kind}">Copy</button>'
         # Focusable, so that a keyboard can scroll a block wider or taller than its box.
-        f'<pre tabindex="0" role="region" aria-label="{escape(title)} code">'
+        f'<pre tabindex="0" role="region" aria-label="{escape(title)} {kind}">'
         f"<code>{escape(code)}</code></pre>"
     )
+
+
+# What Share shows, with the page's own address and the demo's height put in by the browser,
+# which alone knows them (share.js).
+SRC, HEIGHT = "@@SRC@@", "@@HEIGHT@@"
+IFRAME = (
+    f'<iframe src="{SRC}" title="Convolution demo" width="100%" height="{HEIGHT}"'
+    ' style="border: 0" loading="lazy"></iframe>'
+)
+SNIPPETS = (
+    ("HTML", IFRAME),
+    ("MyST (mystmd, Jupyter Book 2)", f":::{{iframe}} {SRC}\n:width: 100%\n:::"),
+    ("reStructuredText (Sphinx, Jupyter Book 1)", f".. raw:: html\n\n   {IFRAME}"),
+    ("Quarto", f"```{{=html}}\n{IFRAME}\n```"),
+)
+
+
+def share_html() -> str:
+    """The Share panel, its address and height still to be put in."""
+    intro = (
+        '<div class="what">This demo as it is on screen, without its settings, for a course '
+        f"page: an iframe {HEIGHT} px tall (the demo's height here; MyST's iframe keeps its own "
+        "16:9 frame, and takes the HTML too).</div>"
+    )
+    return intro + "".join(_code_block(title, text, "snippet") for title, text in SNIPPETS)
 
 
 def _count(count: Count) -> str:
@@ -104,7 +130,10 @@ class Lesson:
     def share_from(self, demo: object) -> None:
         """Share writes its snippets for `demo` (its layout) when opened."""
         if "share" in self.buttons:
-            args = {"div": self.divs["share"], "demo": demo, "copy": COPY}
+            args = {
+                "div": self.divs["share"], "demo": demo, "template": share_html(),
+                "tokens": {"src": SRC, "height": HEIGHT},
+            }  # fmt: skip
             code = f"{SHARE}\nif (cb_obj.active) fill_share()"
             self.buttons["share"].js_on_change("active", CustomJS(args=args, code=code))
 
