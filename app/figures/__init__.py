@@ -5,6 +5,7 @@ Import rule: Bokeh, and app.scene and app.engine below; no param or Panel, nothi
 
 from app.figures.animated import AnimatedFigure
 from app.figures.convolution import ConvolutionFigure
+from app.figures.im2col import Im2colFigure
 from app.figures.transposed import TransposedFigure
 
-__all__ = ["AnimatedFigure", "ConvolutionFigure", "TransposedFigure"]
+__all__ = ["AnimatedFigure", "ConvolutionFigure", "Im2colFigure", "TransposedFigure"]

@@ -66,9 +66,9 @@ def same_columns(old: dict, new: dict) -> bool:
 
 
 @cache
-def script(name: str) -> str:
-    """A layer's browser code: the shared controls and reach, then its own file under js/."""
-    return f"{CONTROLS}\n{REACH}\n{(SCRIPTS / name).read_text()}"
+def script(names: tuple[str, ...]) -> str:
+    """A layer's browser code: the shared controls and reach, then its own files under js/."""
+    return "\n".join([CONTROLS, REACH, *((SCRIPTS / name).read_text() for name in names)])
 
 
 class AnimatedFigure:
@@ -76,7 +76,7 @@ class AnimatedFigure:
     Subclasses name their sources, their layer's script, and draw in `_draw`."""
 
     SOURCES: tuple[str, ...] = ()
-    SCRIPT = ""  # the file under js/ that defines render(n) for this layer
+    SCRIPT: tuple[str, ...] = ()  # the files under js/ that define render(n) for this layer
     PREFIX = ""  # what its models' names start with, unless it is given another
 
     def __init__(

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import param
 
 from app.engine import Engine
-from app.figures import AnimatedFigure, ConvolutionFigure, TransposedFigure
-from app.scene import ConvolutionScene, ImageScene, Scene, TransposedScene
+from app.figures import AnimatedFigure, ConvolutionFigure, Im2colFigure, TransposedFigure
+from app.scene import ConvolutionScene, Im2colScene, ImageScene, Scene, TransposedScene
 from app.scene.layout import SCREEN, Box
 from app.settings import CHOICES, COLUMNS, Settings, builds
 from app.settings.builds import Arrays
@@ -84,6 +84,10 @@ LAYERS: dict[str, Layer] = {
         arrays=builds.picture_arrays, engine=builds.picture_convolution,
         scene=ImageScene, figure=ConvolutionFigure,
         settings=(*SPATIAL, "picture", "kernel", "across_channels", "relu"), drawing=("relu",),
+    ),
+    "im2col": Layer(
+        arrays=builds.random_arrays, engine=builds.convolution,
+        scene=Im2colScene, figure=Im2colFigure, settings=(*DRAWN, *SPATIAL),
     ),
 }
 # fmt: on

@@ -6,7 +6,8 @@ Import rule: NumPy and app.engine below; no param, Panel or Bokeh, nothing above
 
 from app.scene.base import Scene
 from app.scene.convolution import ConvolutionScene
+from app.scene.im2col import Im2colScene
 from app.scene.image import ImageScene
 from app.scene.transposed import TransposedScene
 
-__all__ = ["ConvolutionScene", "ImageScene", "Scene", "TransposedScene"]
+__all__ = ["ConvolutionScene", "Im2colScene", "ImageScene", "Scene", "TransposedScene"]

@@ -48,7 +48,7 @@ class Scene:
         (sh, sw), (dh, dw) = self.engine.stride, self.engine.dilation  # for the window's cells
         sizes = {
             **self._sizes(),
-            **contract(self.blocks),
+            **self._contract(),
             **dict(sh=sh, sw=sw, dh=dh, dw=dw),
             "N": len(self.engine),
             "integer": self.engine.output.dtype.kind in "iu",
@@ -82,6 +82,10 @@ class Scene:
 
     def _blocks(self) -> Blocks:
         raise NotImplementedError
+
+    def _contract(self) -> dict[str, int]:
+        """Where the browser's scripts find each block in `origins` and each value in `cells`."""
+        return contract(self.blocks)
 
     def _columns(self, step: int) -> dict[str, dict]:
         raise NotImplementedError

@@ -171,3 +171,54 @@ V = Y[{ph} : {ph} + {OH}, {pw} : {pw} + {OW}] + b  # padding crops; the bias is 
 print(V.transpose(2, 0, 1))  # one output block a filter
 """
     return Code(torch, numpy)
+
+
+def im2col_code(conv: Convolution) -> Code:
+    """PyTorch's unfold and one matrix product a group, and the same in NumPy: x_col built
+    window by window, w_row the filters stretched out, the output their product plus b."""
+    C, (K, Cg, FH, FW), (_, OH, OW) = conv.x.shape[0], conv.w.shape, conv.output.shape
+    (sh, sw), (ph, pw), (dh, dw) = conv.stride, conv.padding, conv.dilation
+    G, mode, P = conv.groups, conv.padding_mode, OH * OW
+    Rg = Cg * FH * FW
+    dtype = dtype_name(conv.x, conv.w, conv.b)
+    values = _values({"x": (conv.x, ""), "w": (conv.w, ""), "b": (conv.b, "")})
+    torch_mode = "constant" if mode == "zeros" else mode
+    torch = f"""import numpy as np
+import torch
+import torch.nn.functional as F
+
+{values}
+x, w, b = (torch.from_numpy(a).double() for a in (x, w, b))
+padded = F.pad(x[None], ({pw}, {pw}, {ph}, {ph}), mode="{torch_mode}")  # padding_mode="{mode}"
+# Every window as a column: rows by channel, then kernel row, then kernel column.
+x_col = F.unfold(padded, kernel_size=({FH}, {FW}), dilation=({dh}, {dw}), stride=({sh}, {sw}))[0]
+print(x_col.shape)  # ({C * FH * FW}, {P}): {C} channels x {FH}x{FW} taps, one column a window
+x_col = x_col.reshape({G}, {Rg}, {P})  # a group's rows apart
+w_row = w.reshape({G}, {K // G}, {Rg})  # every filter one row, a group's filters apart
+out = (w_row @ x_col).reshape({K}, {OH}, {OW}) + b[:, None, None]
+print(out)  # out[k] is o[:,:,k]
+print(torch.allclose(out, F.conv2d(padded, w, b, stride=({sh}, {sw}), dilation=({dh}, {dw}),
+                                   groups={G})[0]))
+"""
+    rows, cols = _window_slices(conv)
+    pad = "" if mode == "zeros" else f', mode="{PADDING_MODES[mode]}"'
+    numpy = f"""import numpy as np
+
+# The values on screen, as drawn: x[channel, row, column], w[filter, channel, row, column].
+{values}
+
+X = np.pad(x, ((0, 0), ({ph}, {ph}), ({pw}, {pw})){pad})  # padding_mode="{mode}"
+x_col = np.zeros(({C * FH * FW}, {P}), dtype=np.{dtype})  # one column a window
+for i in range({OH}):
+    for j in range({OW}):
+        x_col[:, i * {OW} + j] = X[:, {rows}, {cols}].ravel()
+w_row = w.reshape({K}, {Rg})  # filter k stretched out: channel, then kernel row, then column
+V = np.zeros(({K}, {P}), dtype=np.{dtype})
+for g in range({G}):  # a group's filters read its channels' rows of x_col alone
+    filters, rows = slice({K // G} * g, {K // G} * (g + 1)), slice({Rg} * g, {Rg} * (g + 1))
+    V[filters] = w_row[filters] @ x_col[rows]
+V = (V + b[:, None]).reshape({K}, {OH}, {OW})  # + bias; row k of the product is o[:,:,k]
+print(V)
+print(x_col.size / x.size)  # how many times the input's values x_col holds
+"""
+    return Code(torch, numpy)

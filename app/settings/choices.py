@@ -62,8 +62,10 @@ class Settings(param.Parameterized):
     )
     # Each of these names one entry of app.layers.LAYERS, which checks that they agree.
     mode = param.Selector(
-        default="convolution", objects=["convolution", "transposed", "image"], label="Layer",
-        doc="A convolution, a transposed convolution (conv_transpose2d), or a real picture",
+        default="convolution", objects=["convolution", "transposed", "image", "im2col"],
+        label="Layer",
+        doc="A convolution, a transposed convolution (conv_transpose2d), a real picture, or the "
+        "convolution as one matrix product (im2col)",
     )  # fmt: skip
     picture = param.Selector(
         default="shapes", objects=[*PICTURES, "upload"], label="Picture",

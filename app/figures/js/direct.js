@@ -12,22 +12,6 @@ function locate(m, n) {
   return {k, i, j, first}
 }
 
-function place_window(m, at, target) {
-  const {i, j, first} = at
-  const ox = origins.data.x, oy = origins.data.y, tx = target.data.x, ty = target.data.y
-  let p = 0
-  for (let d = first; d < first + m.Cg; d++) {
-    for (let r = 0; r < m.FH; r++) {
-      for (let q = 0; q < m.FW; q++, p++) {
-        const [row, col] = window_at(m, i, j, r, q)
-        tx[p] = ox[d] + col + 0.5
-        ty[p] = oy[d] + row + 0.5
-      }
-    }
-  }
-  target.change.emit()
-}
-
 function output_at(m, x, y) {
   // The step whose output cell lies under data point (x, y), or -1.
   const out0 = m.block_outputs
