@@ -9,7 +9,7 @@ from app.engine.checks import MAX_INPUT_CELLS, MAX_STEPS, MAX_WINDOW_READS
 from app.engine.convolution import Convolution, Step, cs231n_default
 from app.engine.transposed import TransposedConvolution, TransposedStep, swap_in_out
 
-Engine = Convolution | TransposedConvolution  # what a layer of the demo steps through
+Engine = Convolution | TransposedConvolution | Backward  # what a layer of the demo steps through
 
 __all__ = [
     "MAX_INPUT_CELLS",

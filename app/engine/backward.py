@@ -18,18 +18,22 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from app.engine.checks import add_windows, matmul, numeric, step_index
+from app.engine.cost import Cost, backward_cost
 
 if TYPE_CHECKING:
     from app.engine.convolution import Convolution
+    from app.engine.transposed import TransposedConvolution
 
 
 @dataclass(frozen=True)
 class Gradients:
-    """dx (C, H, W), dw (K, C // groups, FH, FW), db (K,)."""
+    """dx (C, H, W), dw (K, C // groups, FH, FW), db (K,), and dx as the windows leave it on
+    the padded input, before the padding hands its share on (copies) or drops it (zeros)."""
 
     dx: np.ndarray
     dw: np.ndarray
     db: np.ndarray
+    padded: np.ndarray  # (C, Hp, Wp)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +81,37 @@ class Backward:
     def __len__(self) -> int:
         return self.dout.size
 
+    @property
+    def stride(self) -> tuple[int, int]:
+        """The forward pass's: a step's window is where it was going forward."""
+        return self.conv.stride
+
+    @property
+    def dilation(self) -> tuple[int, int]:
+        return self.conv.dilation
+
+    def transposed(self) -> TransposedConvolution:
+        """dx as what it also is, for zeros padding: the transposed convolution of dout with
+        the same filters (output padding making it the input's size). Its `equivalent` is the
+        full convolution of dout, spread out by the stride, with the filters flipped."""
+        from app.engine.transposed import TransposedConvolution  # it builds on this module's
+
+        conv = self.conv
+        sizes = zip(conv.x.shape[1:], self.dout.shape[1:], conv.w.shape[2:], strict=True)
+        extra = tuple(
+            n - ((o - 1) * s - 2 * p + d * (k - 1) + 1)
+            for (n, o, k), s, p, d in zip(sizes, conv.stride, conv.padding, conv.dilation,
+                                          strict=True)
+        )  # fmt: skip
+        return TransposedConvolution(
+            self.dout, conv.w, None, stride=conv.stride, padding=conv.padding,
+            output_padding=extra, dilation=conv.dilation, groups=conv.groups,
+        )  # fmt: skip
+
+    def cost(self) -> list[Cost]:
+        """The forward pass's cost, then the backward pass's."""
+        return backward_cost(self.conv.shapes)
+
     def _gradients(self, dout: np.ndarray) -> Gradients:
         """dx, dw and db for upstream gradient `dout`: the matrix products of im2col."""
         conv = self.conv
@@ -94,7 +129,7 @@ class Backward:
         rows, cols = np.meshgrid(conv.copied_rows, conv.copied_cols, indexing="ij")
         held = (rows >= 0) & (cols >= 0)  # (Hp, Wp)
         np.add.at(dx, (slice(None), rows[held], cols[held]), padded[:, held])
-        return Gradients(dx, dw, db)
+        return Gradients(dx, dw, db, padded)
 
     def running(self, n: int) -> Gradients:
         """dx, dw and db once steps 0..n have added their shares."""

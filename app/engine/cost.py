@@ -94,6 +94,24 @@ def convolution_cost(s: Shapes) -> list[Cost]:
     ]  # fmt: skip
 
 
+def backward_cost(s: Shapes) -> list[Cost]:
+    """The forward pass, then the backward pass: for each output value, dout times the filter
+    into dx and dout times the window into dw (a multiply-add each, as going forward), and
+    dout into db (an add)."""
+    per_filter = [("C/groups", s.C // s.groups), ("FH", s.FH), ("FW", s.FW)]
+    outputs = [("K", s.K), ("OH", s.OH), ("OW", s.OW)]
+    forward = convolution_cost(s)[0]
+    return [
+        forward,
+        Cost(
+            "the backward pass: dx and dw each as many multiply-adds as the forward pass, db an "
+            "add an output value; gradients for every parameter",
+            forward.parameters,
+            count([("2", 2), *outputs, *per_filter], outputs if s.bias else []),
+        ),
+    ]
+
+
 def transposed_cost(s: Shapes) -> list[Cost]:
     """A transposed convolution, then a fully connected layer between the same input and
     output (sharing and separability are the direct layer's questions)."""

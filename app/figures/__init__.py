@@ -4,8 +4,15 @@ Import rule: Bokeh, and app.scene and app.engine below; no param or Panel, nothi
 """
 
 from app.figures.animated import AnimatedFigure
+from app.figures.backward import BackwardFigure
 from app.figures.convolution import ConvolutionFigure
 from app.figures.im2col import Im2colFigure
 from app.figures.transposed import TransposedFigure
 
-__all__ = ["AnimatedFigure", "ConvolutionFigure", "Im2colFigure", "TransposedFigure"]
+__all__ = [
+    "AnimatedFigure",
+    "BackwardFigure",
+    "ConvolutionFigure",
+    "Im2colFigure",
+    "TransposedFigure",
+]

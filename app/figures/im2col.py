@@ -36,7 +36,9 @@ class Im2colFigure(AnimatedFigure):
         centred = {"text_align": "center", "text_baseline": "middle"}
         style = {"text_font": value("monospace"), **centred}
         self.values = [
-            fig.text("x", "y", text=column, source=s[name], name=f"{self.prefix}_{name}", **style)
+            fig.text(
+                "x", "y", text=column, source=s[name], name=f"{self.prefix}_{name}_glyph", **style
+            )
             for name, column in (("cell_text", "text"), ("output_text", "shown"))
         ]
         for name, (colour, width, dash) in BANDS.items():

@@ -13,8 +13,21 @@ from dataclasses import dataclass
 import param
 
 from app.engine import Engine
-from app.figures import AnimatedFigure, ConvolutionFigure, Im2colFigure, TransposedFigure
-from app.scene import ConvolutionScene, Im2colScene, ImageScene, Scene, TransposedScene
+from app.figures import (
+    AnimatedFigure,
+    BackwardFigure,
+    ConvolutionFigure,
+    Im2colFigure,
+    TransposedFigure,
+)  # fmt: skip
+from app.scene import (
+    BackwardScene,
+    ConvolutionScene,
+    Im2colScene,
+    ImageScene,
+    Scene,
+    TransposedScene,
+)  # fmt: skip
 from app.scene.layout import SCREEN, Box
 from app.settings import CHOICES, COLUMNS, Settings, builds
 from app.settings.builds import Arrays
@@ -68,6 +81,22 @@ EQUIVALENT = Twin(
     note=TWIN_NOTE,
 )
 
+DX_NOTE = (
+    "**dx as a convolution.** dout spread out with stride - 1 zeros between its cells, "
+    "dilation\u00d7(kernel - 1) - padding zeros around it, each filter flipped top to bottom "
+    "and left to right with its input and output channels swapped, stride 1: the transposed "
+    "convolution of dout with the same filters. Its output is dx, every number (compare it "
+    "with dx above, without its padding)."
+)
+
+DX_AS_CONVOLUTION = Twin(
+    switch="dx_as_convolution",
+    name="dx as a convolution",
+    engine=lambda back: back.transposed().equivalent,
+    layer="convolution",
+    note=DX_NOTE,
+)
+
 # fmt: off
 LAYERS: dict[str, Layer] = {
     "convolution": Layer(
@@ -88,6 +117,11 @@ LAYERS: dict[str, Layer] = {
     "im2col": Layer(
         arrays=builds.random_arrays, engine=builds.convolution,
         scene=Im2colScene, figure=Im2colFigure, settings=(*DRAWN, *SPATIAL),
+    ),
+    "backward": Layer(
+        arrays=builds.random_arrays, engine=builds.backward,
+        scene=BackwardScene, figure=BackwardFigure,
+        settings=(*DRAWN, *SPATIAL, "upstream", "dx_as_convolution"), twin=DX_AS_CONVOLUTION,
     ),
 }
 # fmt: on

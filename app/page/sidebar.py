@@ -95,6 +95,10 @@ class SettingsPanel(pn.viewable.Viewer):
             self._columns_grid(),
             pn.Row(switch(s, "bias"), visible=self._reads("bias")),
             pn.Row(switch(s, "equivalent"), visible=self._reads("equivalent")),
+            Radio.from_param(
+                s.param.upstream, label=s.param.upstream.label, visible=self._reads("upstream")
+            ),
+            pn.Row(switch(s, "dx_as_convolution"), visible=self._reads("dx_as_convolution")),
             width=320,
         )
         # Its messages stand above the demo (the page puts them there), not here.

@@ -4,10 +4,18 @@ highlights, and the columns the page, the HTML export and the GIF draw from.
 Import rule: NumPy and app.engine below; no param, Panel or Bokeh, nothing above.
 """
 
+from app.scene.backward import BackwardScene
 from app.scene.base import Scene
 from app.scene.convolution import ConvolutionScene
 from app.scene.im2col import Im2colScene
 from app.scene.image import ImageScene
 from app.scene.transposed import TransposedScene
 
-__all__ = ["ConvolutionScene", "Im2colScene", "ImageScene", "Scene", "TransposedScene"]
+__all__ = [
+    "BackwardScene",
+    "ConvolutionScene",
+    "Im2colScene",
+    "ImageScene",
+    "Scene",
+    "TransposedScene",
+]

@@ -51,12 +51,16 @@ class Scene:
             **self._contract(),
             **dict(sh=sh, sw=sw, dh=dh, dw=dw),
             "N": len(self.engine),
-            "integer": self.engine.output.dtype.kind in "iu",
+            "integer": self.integer(),
             "start": step,
             "write_url": write_url,
         }
         data["meta"] = {key: [int(value)] for key, value in sizes.items()}
         return data
+
+    def integer(self) -> bool:
+        """Whether the numbers the browser computes are integers (written without decimals)."""
+        return self.engine.output.dtype.kind in "iu"
 
     def formulas(self) -> list[str]:
         """PyTorch's output-size rule with this layer's numbers, for rows and columns."""

@@ -25,6 +25,7 @@ class Geometry:
     pictures: np.ndarray  # (2, 2) input and output picture in image mode, else (0, 2)
     bands: int = 1  # rows of stacks: more than one where the box was too narrow for one
     compact: bool = False  # the filters share one heading and lose their slices' labels
+    extras: tuple[np.ndarray, ...] = ()  # (blocks, 2) of each of Blocks.extra's stacks
 
     @property
     def legible(self) -> bool:
@@ -33,8 +34,9 @@ class Geometry:
     @property
     def origins(self) -> np.ndarray:
         """Every block's top-left: inputs, slices, biases, outputs, (C + K*Cg + 2K, 2), in the
-        order that `contract` tells the browser's scripts."""
-        return np.concatenate((self.inputs, self.slices.reshape(-1, 2), self.biases, self.outputs))
+        order that `contract` tells the browser's scripts, then the extra stacks' blocks."""
+        blocks = (self.inputs, self.slices.reshape(-1, 2), self.biases, self.outputs)
+        return np.concatenate((*blocks, *self.extras))
 
 
 def cell_centres(origins: np.ndarray, shape: tuple[int, int, int]) -> tuple[np.ndarray, ...]:
@@ -53,6 +55,15 @@ def border(shape: tuple[int, int], corner: tuple[int, int], inner: tuple[int, in
 
 
 @dataclass(frozen=True)
+class Stack:
+    """A stack of labelled grids beyond the input, filters and output: a heading, then each
+    grid's label and (rows, cols)."""
+
+    heading: str
+    grids: tuple[tuple[str, int, int], ...]
+
+
+@dataclass(frozen=True)
 class Blocks:
     """What the picture holds, for any layer: grid shapes as drawn, and their headings."""
 
@@ -66,6 +77,8 @@ class Blocks:
     channel_names: tuple[str, ...] = ()  # a word after each input channel's label
     short_headings: tuple[str, str] = ("", "")  # input and output, where room is short
     input_corner: tuple[int, int] = (0, 0)  # where the input's own row 0, column 0 is drawn
+    output_name: str = "o"  # what the output's grids are labelled: o[:,:,0], ...
+    extra: tuple[Stack, ...] = ()  # stacks after the output, in order
 
 
 PADDING_CELL = "padding"  # what the browser names a tapped cell of zero padding (cell_at)

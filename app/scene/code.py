@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app.engine import Convolution, Engine, TransposedConvolution
+from app.engine import Backward, Convolution, Engine, TransposedConvolution
 from app.engine.convolution import PADDING_MODES
 
 MAX_PRINTED = 600  # values a snippet prints; past this, random values of the same shapes
@@ -220,5 +220,54 @@ for g in range({G}):  # a group's filters read its channels' rows of x_col alone
 V = (V + b[:, None]).reshape({K}, {OH}, {OW})  # + bias; row k of the product is o[:,:,k]
 print(V)
 print(x_col.size / x.size)  # how many times the input's values x_col holds
+"""
+    return Code(torch, numpy)
+
+
+def backward_code(back: Backward) -> Code:
+    """PyTorch's autograd on the layer on screen, and the loops that give the same gradients
+    one output value at a time."""
+    conv = back.conv
+    (H, W), (K, Cg), (OH, OW) = conv.x.shape[1:], conv.w.shape[:2], conv.output.shape[1:]
+    (sh, sw), (ph, pw), (dh, dw) = conv.stride, conv.padding, conv.dilation
+    G = conv.groups
+    values = _values(
+        {"x": (conv.x, ""), "w": (conv.w, ""), "b": (conv.b, ""), "dout": (back.dout, "")}
+    )
+    torch = f"""import numpy as np
+import torch
+import torch.nn.functional as F
+
+{values}
+x, w, b = (torch.from_numpy(a).double().requires_grad_() for a in (x, w, b))
+out = F.conv2d(x[None], w, b, stride=({sh}, {sw}), padding=({ph}, {pw}), dilation=({dh}, {dw}),
+               groups={G})[0]  # ({K}, {OH}, {OW})
+# dout is the loss's gradient with respect to out: the loss (out * dout).sum() has it.
+(out * torch.from_numpy(dout).double()).sum().backward()
+dx, dw, db = x.grad, w.grad, b.grad
+print(dx, dw, db, sep="\\n")
+"""
+    rows, cols = _window_slices(conv)
+    dtype = dtype_name(conv.x, conv.w, back.dout)
+    numpy = f"""import numpy as np
+
+# The values on screen, as drawn: x[channel, row, column], w[filter, channel, row, column],
+# dout[filter, row, column], the gradient of the loss with respect to the output.
+{values}
+
+X = np.pad(x, ((0, 0), ({ph}, {ph}), ({pw}, {pw})))  # zeros padding
+dX = np.zeros(X.shape, dtype=np.{dtype})  # dx on the padded input, as drawn
+dw = np.zeros(w.shape, dtype=np.{dtype})
+db = np.zeros(b.shape, dtype=np.{dtype})
+for k in range({K}):
+    c = k // {K // G} * {Cg}  # the first channel of filter k's group
+    for i in range({OH}):
+        for j in range({OW}):
+            # The forward pass read window (i, j) with filter k into out[k, i, j]:
+            dX[c : c + {Cg}, {rows}, {cols}] += dout[k, i, j] * w[k]
+            dw[k] += dout[k, i, j] * X[c : c + {Cg}, {rows}, {cols}]
+            db[k] += dout[k, i, j]
+dx = dX[:, {ph} : {ph} + {H}, {pw} : {pw} + {W}]  # the padding's share is dropped
+print(dx, dw, db, sep="\\n")
 """
     return Code(torch, numpy)

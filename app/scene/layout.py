@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from app.scene.blocks import LEGIBLE_CELL_PX, Blocks, Geometry
+from app.scene.blocks import LEGIBLE_CELL_PX, Blocks, Geometry, Stack
 
 LABEL_PX = 18  # height of a label row on screen, whatever the cell size
 CHAR_PX = 7.9  # width of one label character at the label font size (13 px monospace)
@@ -89,7 +89,9 @@ def _place(
     OH, OW = blocks.output_shape[1:]
     grouped = len(blocks.reads[0]) < C
     label_h = LABEL_PX / cell_px
-    tallest = label_h * 3 + max(Hp, FH, OH)  # a column holds at least its heading and a grid
+    extra_rows = [rows for stack in blocks.extra for _, rows, _ in stack.grids]
+    # A column holds at least its heading and a grid.
+    tallest = label_h * 3 + max(Hp, FH, OH, *extra_rows)
     width = box[0] / cell_px if flow else np.inf
     labels: dict[str, list] = {"x": [], "y": [], "text": []}
     flow = {"x": 0.0, "top": 0.0, "bottom": 0.0, "right": 0.0, "bands": 1}  # the band being filled
@@ -140,7 +142,8 @@ def _place(
 
     def outputs(stack: _Columns) -> tuple[np.ndarray, list]:
         stack.heading(blocks.short_headings[1] if short else blocks.output_heading)
-        grids = np.array([stack.block(f"o[:,:,{k}]", OH, OW) for k in range(K)])
+        name = blocks.output_name
+        grids = np.array([stack.block(f"{name}[:,:,{k}]", OH, OW) for k in range(K)])
         return grids, [stack.block("picture", *blocks.pictures[1])] if blocks.pictures else []
 
     pictures, input_origins = put(inputs)
@@ -153,9 +156,19 @@ def _place(
         slices[k], biases[k] = put(filter_stack(k), top=label_h if compact else 0.0)
     flow["x"] = max(flow["x"], bank_end)
     output_origins, output_picture = put(outputs)
+
+    def extra(stack: Stack) -> Callable[[_Columns], np.ndarray]:
+        def fill(columns: _Columns) -> np.ndarray:
+            columns.heading(stack.heading)
+            return np.array([columns.block(label, r, c) for label, r, c in stack.grids])
+
+        return fill
+
+    extras = tuple(put(extra(stack)) for stack in blocks.extra)
     return Geometry(
         cell_px, flow["right"], flow["bottom"], input_origins, slices, biases, output_origins,
         labels, np.array(pictures + output_picture).reshape(-1, 2), int(flow["bands"]), compact,
+        extras,
     )  # fmt: skip
 
 

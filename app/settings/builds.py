@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from app.engine import Convolution, TransposedConvolution, swap_in_out
+from app.engine import Backward, Convolution, TransposedConvolution, swap_in_out
 from app.settings.cells import parse_cell
 from app.settings.choices import Settings
 from app.settings.pictures import image_weights, kernel, picture
@@ -78,6 +78,21 @@ def convolution(s: Settings, x: np.ndarray, w: np.ndarray, b: np.ndarray) -> Con
     return Convolution(
         x, w, b if s.bias else None, **_spatial(s), groups=s.groups, padding_mode=s.padding_mode
     )
+
+
+def backward(s: Settings, x: np.ndarray, w: np.ndarray, b: np.ndarray) -> Backward:
+    """The convolution's backward pass for the chosen upstream gradient dout."""
+    if s.padding_mode != "zeros":
+        raise ValueError(
+            f"padding_mode={s.padding_mode}: the backward layer draws zeros padding, whose share "
+            "of dx is dropped (conv.backward() in code takes every mode)"
+        )
+    conv = convolution(s, x, w, b)
+    if s.upstream == "ones":
+        dout = np.ones(conv.output.shape, dtype=int)
+    else:  # a stream of its own: x, w and b stay the values the convolution layer shows
+        dout = np.random.default_rng([s.seed, 1]).integers(-2, 3, size=conv.output.shape)
+    return conv.backward(dout)
 
 
 def picture_convolution(s: Settings, x: np.ndarray, w: np.ndarray, b: np.ndarray) -> Convolution:

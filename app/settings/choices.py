@@ -51,6 +51,15 @@ class Settings(param.Parameterized):
         False, label="Show the equivalent direct convolution",
         doc="Transposed only: zeros inserted, kernel flipped, stride 1, side by side",
     )  # fmt: skip
+    upstream = param.Selector(
+        default="integers", objects=["integers", "ones"], label="Upstream gradient dout",
+        doc="Backward only: small integers (-2 to 2) from the seed, or all ones (the gradient "
+        "of the output's sum)",
+    )  # fmt: skip
+    dx_as_convolution = param.Boolean(
+        False, label="Show dx as a convolution",
+        doc="Backward only: dout spread out by the stride, the filters flipped, stride 1",
+    )  # fmt: skip
     separate_axes = param.Boolean(False, label="Set rows and columns apart")
     groups = param.Integer(1, bounds=(1, 16), label="Groups", doc="Must divide depth and filters")
     bias = param.Boolean(True, label="Bias")
@@ -62,10 +71,10 @@ class Settings(param.Parameterized):
     )
     # Each of these names one entry of app.layers.LAYERS, which checks that they agree.
     mode = param.Selector(
-        default="convolution", objects=["convolution", "transposed", "image", "im2col"],
+        default="convolution", objects=["convolution", "transposed", "image", "im2col", "backward"],
         label="Layer",
-        doc="A convolution, a transposed convolution (conv_transpose2d), a real picture, or the "
-        "convolution as one matrix product (im2col)",
+        doc="A convolution, a transposed convolution (conv_transpose2d), a real picture, the "
+        "convolution as one matrix product (im2col), or its backward pass",
     )  # fmt: skip
     picture = param.Selector(
         default="shapes", objects=[*PICTURES, "upload"], label="Picture",

@@ -29,7 +29,8 @@ def faults(page: Page) -> list[str]:
 @pytest.mark.parametrize(
     ("query", "demo"),
     [("?seed=1", "conv"), ("?embed=true&seed=1", "conv"), ("?mode=transposed&seed=1", "tconv"),
-     ("?mode=image&seed=1", "conv")],
+     ("?mode=image&seed=1", "conv"), ("?mode=im2col&seed=1", "im2col"),
+     ("?mode=backward&seed=1&dx_as_convolution=true", "back")],
 )  # fmt: skip
 def test_axe_finds_no_serious_fault_on_any_layer(server, page, query, demo):
     page.open(server.url + query, demo)

@@ -1,0 +1,151 @@
+// The backward pass, after controls.js, cells.js and window.js. A step is the forward pass's
+// (filter k at output (i, j)) taken back: v = dout[k, i, j] times filter k is added into the
+// window of dx, v times the window of x into dw[k], v into db[k]. Args: origins (the forward
+// layer's blocks, dout's grids, then dx's grids, dw's slices and the db cells), cells (the
+// padded input, weights and biases), upstream (dout), gradients (the finished dx on the padded
+// input, dw and db), gradient_text (empty while too small to read), window_box, kernel, cursor.
+
+function locate(m, n) {
+  const k = Math.floor(n / (m.OH * m.OW))
+  const i = Math.floor(n / m.OW) % m.OH
+  const j = n % m.OW
+  return {k, i, j, first: Math.floor(k / (m.K / m.G)) * m.Cg}
+}
+
+function x_value(m, d, row, col) {
+  return cells.data.value[(d * m.Hp + row) * m.Wp + col]
+}
+
+function w_value(m, k, c, r, q) {
+  return cells.data.value[m.cell_weights + ((k * m.Cg + c) * m.FH + r) * m.FW + q]
+}
+
+function running(m, n) {
+  // dx (on the padded input), dw and db once steps 0..n have added their shares. Going
+  // forward, a step adds its share to what the last one left; anything new from the server
+  // (its meta comes with every repaint) or a step back starts again from zeros.
+  let run = state.gradients
+  if (!run || run.meta !== meta.data || run.n > n) {
+    run = state.gradients = {meta: meta.data, n: -1}
+    run.dx = new Float64Array(m.C * m.Hp * m.Wp)
+    run.dw = new Float64Array(m.K * m.Cg * m.FH * m.FW)
+    run.db = new Float64Array(m.K)
+  }
+  for (let q = run.n + 1; q <= n; q++) {
+    const {k, i, j, first} = locate(m, q), v = upstream.data.value[q]
+    for (let c = 0; c < m.Cg; c++) {
+      for (let r = 0; r < m.FH; r++) {
+        for (let s = 0; s < m.FW; s++) {
+          const [row, col] = window_at(m, i, j, r, s), d = first + c
+          run.dx[(d * m.Hp + row) * m.Wp + col] += v * w_value(m, k, c, r, s)
+          run.dw[((k * m.Cg + c) * m.FH + r) * m.FW + s] += v * x_value(m, d, row, col)
+        }
+      }
+    }
+    run.db[k] += v
+  }
+  run.n = n
+  return run
+}
+
+function place_highlights(m, at) {
+  const {k, i, j, first} = at
+  const ox = origins.data.x, oy = origins.data.y
+  const wx = window_box.data.x, wy = window_box.data.y, kx = kernel.data.x, ky = kernel.data.y
+  const taps = m.Cg * m.FH * m.FW
+  let p = 0
+  for (let c = 0; c < m.Cg; c++) {
+    const d = first + c, s = m.block_slices + k * m.Cg + c, g = m.block_dw + k * m.Cg + c
+    for (let r = 0; r < m.FH; r++) {
+      for (let q = 0; q < m.FW; q++, p++) {
+        const [row, col] = window_at(m, i, j, r, q)
+        wx[p] = ox[d] + col + 0.5  // the window in x, then the same in dx
+        wy[p] = oy[d] + row + 0.5
+        wx[taps + p] = ox[m.block_dx + d] + col + 0.5
+        wy[taps + p] = oy[m.block_dx + d] + row + 0.5
+        kx[p] = ox[s] + q + 0.5  // filter k, then its bias, then dw[k], then db[k]
+        ky[p] = oy[s] + r + 0.5
+        kx[taps + 1 + p] = ox[g] + q + 0.5
+        ky[taps + 1 + p] = oy[g] + r + 0.5
+      }
+    }
+  }
+  kx[taps] = ox[m.block_biases + k] + 0.5
+  ky[taps] = oy[m.block_biases + k] + 0.5
+  kx[2 * taps + 1] = ox[m.block_db + k] + 0.5
+  ky[2 * taps + 1] = oy[m.block_db + k] + 0.5
+  cursor.data.x[0] = ox[m.block_outputs + k] + j + 0.5
+  cursor.data.y[0] = oy[m.block_outputs + k] + i + 0.5
+  for (const source of [window_box, kernel, cursor]) source.change.emit()
+}
+
+function fill_outputs(m, n, at) {
+  // The gradients as they stand after step n, or finished.
+  const text = gradient_text.data.text
+  if (text.length === 0) return
+  const all = finished.active.length > 0
+  let values = gradients.data.value
+  if (!all) {
+    const run = running(m, n)
+    values = [...run.dx, ...run.dw, ...run.db]
+  }
+  for (let q = 0; q < text.length; q++) text[q] = fmt(values[q], m.integer)
+  gradient_text.change.emit()
+}
+
+function table(m, values) {
+  let html = `<table class="products">`
+  for (let r = 0; r < m.FH; r++) {
+    html += "<tr>"
+    for (let q = 0; q < m.FW; q++) html += `<td>${fmt(values[r * m.FW + q], m.integer)}</td>`
+    html += "</tr>"
+  }
+  return html + "</table>"
+}
+
+function readout_html(m, n, at) {
+  const {k, i, j, first} = at
+  const v = upstream.data.value[n], shown = fmt(v, m.integer)
+  const small = m.FH * m.FW <= 25 && m.Cg <= 4
+  const [top, left] = window_at(m, i, j, 0, 0), [bottom, right] = window_at(m, i, j, m.FH - 1, m.FW - 1)
+  let html = `<div class="roles"><b class="blue">blue</b>: the window, in x and in dx · `
+  html += `<b class="red">red</b>: filter w${k} and b${k}, and their gradients · `
+  html += `<b class="green">green</b>: the upstream gradient it hands back</div>`
+  html += `<div class="head">step <b class="step">${n + 1}</b> / ${m.N}: `
+  html += `dout[${i},${j},${k}] = <b class="value">${escape(shown)}</b> goes back through w${k}</div>`
+  html += `<div class="note">${escape(shown)} × w${k} into dx's window, ${escape(shown)} × x's`
+    + ` window into dw${k}, channel by channel:</div><div class="pairs">`
+  for (let c = 0; c < m.Cg; c++) {
+    const d = first + c, into_dx = [], into_dw = []
+    for (let r = 0; r < m.FH; r++) {
+      for (let q = 0; q < m.FW; q++) {
+        const [row, col] = window_at(m, i, j, r, q)
+        into_dx.push(v * w_value(m, k, c, r, q))
+        into_dw.push(v * x_value(m, d, row, col))
+      }
+    }
+    const what = (name, values, words) =>
+      `<div><span class="what">${name} +=</span>${small ? table(m, values) : ` ${words}`}</div>`
+    html += what(`dx[:,:,${d}]`, into_dx, `${escape(shown)} × w${k}[:,:,${c}]`)
+    html += what(`dw${k}[:,:,${c}]`, into_dw, `${escape(shown)} × x[:,:,${d}]'s window`)
+  }
+  html += "</div>"
+  const db = finished.active.length > 0 ? gradients.data.value[gradients.data.value.length - m.K + k] : running(m, n).db[k]
+  html += `<div class="sum">db${k} += ${escape(shown)}, now <b class="db">${escape(fmt(db, m.integer))}</b></div>`
+  const channels = m.G > 1 ? `${first}:${first + m.Cg}` : ":"
+  const where = `${channels}, ${top}:${bottom + 1}${m.dh > 1 ? `:${m.dh}` : ""}, ${left}:${right + 1}${m.dw > 1 ? `:${m.dw}` : ""}`
+  html += `<div class="notation" title="dX is dx on the padded input, X the padded input">`
+  html += escape(`dX[${where}] += dout[${k},${i},${j}] * w[${k}]; dw[${k}] += dout[${k},${i},${j}] * X[${where}]; db[${k}] += dout[${k},${i},${j}]`)
+  html += `</div><div class="note">dx, dw and db start at 0; every output value adds its share</div>`
+  return html
+}
+
+function describe(m, n, at) {
+  // The step in words: the upstream value and where its three shares go.
+  const {k, i, j} = at
+  const [top, left] = window_at(m, i, j, 0, 0), [bottom, right] = window_at(m, i, j, m.FH - 1, m.FW - 1)
+  const v = fmt(upstream.data.value[n], m.integer)
+  return `Step ${n + 1} of ${m.N}: dout at row ${i}, column ${j} of channel ${k} is ${v}; ${v}`
+    + ` times filter w${k} is added into dx over padded rows ${top} to ${bottom} and columns`
+    + ` ${left} to ${right}, ${v} times that window of x into dw${k}, and ${v} into db${k}.`
+}
