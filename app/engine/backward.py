@@ -22,7 +22,6 @@ from app.engine.cost import Cost, backward_cost
 
 if TYPE_CHECKING:
     from app.engine.convolution import Convolution
-    from app.engine.transposed import TransposedConvolution
 
 
 @dataclass(frozen=True)
@@ -89,24 +88,6 @@ class Backward:
     @property
     def dilation(self) -> tuple[int, int]:
         return self.conv.dilation
-
-    def transposed(self) -> TransposedConvolution:
-        """dx as what it also is, for zeros padding: the transposed convolution of dout with
-        the same filters (output padding making it the input's size). Its `equivalent` is the
-        full convolution of dout, spread out by the stride, with the filters flipped."""
-        from app.engine.transposed import TransposedConvolution  # it builds on this module's
-
-        conv = self.conv
-        sizes = zip(conv.x.shape[1:], self.dout.shape[1:], conv.w.shape[2:], strict=True)
-        extra = tuple(
-            n - ((o - 1) * s - 2 * p + d * (k - 1) + 1)
-            for (n, o, k), s, p, d in zip(sizes, conv.stride, conv.padding, conv.dilation,
-                                          strict=True)
-        )  # fmt: skip
-        return TransposedConvolution(
-            self.dout, conv.w, None, stride=conv.stride, padding=conv.padding,
-            output_padding=extra, dilation=conv.dilation, groups=conv.groups,
-        )  # fmt: skip
 
     def cost(self) -> list[Cost]:
         """The forward pass's cost, then the backward pass's."""

@@ -1,17 +1,23 @@
 """Every step as a frame of a GIF, for slides, and one step as a poster PNG, for a PDF or a
-slide: the page's picture drawn again with Pillow."""
+slide: the page's picture drawn again with Pillow, glyph by glyph from the layer's own figure,
+so that the page, the HTML export, the GIF and the poster draw one picture."""
 
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
+from itertools import pairwise
 
 import numpy as np
+from bokeh.models import GlyphRenderer, ImageRGBA, Rect, Segment, Text
 from PIL import Image, ImageDraw, ImageFont
 
 from app.exports.frames import palette, write_gif
-from app.layers import DemoSettings
-from app.scene import ConvolutionScene
-from app.scene.style import BLUE, CELL, GREEN, KIND_COLOURS, OUTPUT, RED, format_values
+from app.figures import AnimatedFigure
+from app.figures.animated import same_columns
+from app.layers import LAYERS, DemoSettings
+from app.scene import Scene
+from app.scene.style import BLUE, GREEN, KIND_COLOURS, OUTPUT, RED
 
 MAX_FRAMES = 400  # a GIF past this is no slide; the HTML export plays any length
 # Frames x pixels: the work of drawing, and the file's size (0.04 to 0.07 bytes a pixel of a
@@ -22,95 +28,195 @@ FRAME_CELL_PX = 34  # large enough to read from the back of a lecture hall
 MIN_FRAME_CELL_PX = 16  # below this a cell's value no longer fits in it
 CAPTION_PX = 64
 COLOURS = palette(grounds=("#FFFFFF", *KIND_COLOURS, OUTPUT), marks=(BLUE, RED, GREEN))
+DASHES = {"solid": (), "dashed": (6, 6), "dotted": (2, 4), "dotdash": (2, 4, 6, 4)}
+# The columns each kind of glyph reads, in the order the renderer unpacks them.
+COLUMNS = {
+    Rect: ("x", "y", "width", "height"),
+    Text: ("x", "y", "text"),
+    Segment: ("x0", "y0", "x1", "y1"),
+    ImageRGBA: ("image", "x", "y", "dw", "dh"),
+}
+ANCHORS = {"left": "l", "center": "m", "right": "r", "middle": "m", "alphabetic": "s",
+           "top": "t", "bottom": "b"}  # fmt: skip
 
 
 def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     return ImageFont.load_default(size=size)
 
 
-class FrameRenderer:
-    """Draws step n of one convolution's scene at a fixed scale, with a caption of its sum."""
+def _column(spec: object, data: dict, size: int) -> list:
+    """A glyph property as one value a row: the column it names, or its value repeated."""
+    if isinstance(spec, str) and spec in data:
+        return list(data[spec])
+    return [spec] * size
 
-    def __init__(self, scene: ConvolutionScene, frames: int | None = None) -> None:
+
+def _dashed(draw: ImageDraw.ImageDraw, points: list, colour: str, width: int, dash: tuple) -> None:
+    """A polyline, dashed as Bokeh's line_dash (lengths in pixels, on and off)."""
+    if not dash:
+        draw.line(points, fill=colour, width=width)
+        return
+    pattern, on, left = list(dash), True, dash[0]
+    for (x0, y0), (x1, y1) in pairwise(points):
+        length = max(abs(x1 - x0), abs(y1 - y0))
+        done = 0.0
+        while done < length:
+            step = min(left, length - done)
+            if on:
+                t0, t1 = done / length, (done + step) / length
+                start = (x0 + (x1 - x0) * t0, y0 + (y1 - y0) * t0)
+                draw.line([start, (x0 + (x1 - x0) * t1, y0 + (y1 - y0) * t1)], colour, width)
+            done += step
+            left -= step
+            if left <= 0:
+                pattern.append(pattern.pop(0))
+                on, left = not on, pattern[0]
+
+
+class FrameRenderer:
+    """Draws step n of a scene as its layer's figure draws it, at a fixed scale, with a
+    caption: the figure's glyphs, in their order, with the scene's columns at that step."""
+
+    def __init__(
+        self, scene: Scene, frames: int | None = None, figure: type[AnimatedFigure] | None = None
+    ) -> None:
         self.scene = scene
-        self.conv = conv = scene.engine
-        self.geometry = scene.geometry
+        self.geometry = geometry = scene.geometry
+        if figure is None:  # the figure of the layer the scene draws
+            figure = next(layer.figure for layer in LAYERS.values() if layer.scene is type(scene))
+        drawn = figure()
+        prefix = len(drawn.prefix) + 1
         # Cells drawn larger than on screen, labels scaled with them; the more frames, the
         # smaller they may have to be.
-        frames = len(conv) if frames is None else frames
-        self.scale = frame_scale(self.geometry.width, self.geometry.height, frames)
-        width = round(self.geometry.width * self.scale) + 8
-        height = round(self.geometry.height * self.scale) + CAPTION_PX
-        self.size = (width, height)
-        self.values_font = _font(max(10, round(self.scale * 0.45)))
-        self.label_font = _font(max(12, round(13 * self.scale / self.geometry.cell_px)))
+        frames = len(scene) if frames is None else frames
+        self.scale = frame_scale(geometry.width, geometry.height, frames)
+        glyphs = [(r.data_source.name[prefix:], r.glyph) for r in drawn.figure.renderers
+                  if isinstance(r, GlyphRenderer)]  # fmt: skip
+        # Each glyph's properties read once: a Bokeh property costs microseconds a read.
+        glyphs = [(name, self._style(glyph)) for name, glyph in glyphs]
+        self._masks: dict[tuple, tuple] = {}  # each text as drawn once, by text, font, anchor
+        self.size = (round(geometry.width * self.scale) + 8,
+                     round(geometry.height * self.scale) + CAPTION_PX)  # fmt: skip
+        self.fonts = {
+            "values": _font(max(10, round(self.scale * 0.45))),
+            "labels": _font(max(12, round(13 * self.scale / geometry.cell_px))),
+        }
         self.caption_font = _font(26)
-        k, i, j = np.indices(conv.output.shape).reshape(3, -1)  # each (K*OH*OW,), step order
-        self.output_centres = self.geometry.outputs[k] + np.stack([j + 0.5, i + 0.5], axis=1)
-        self.output_texts = format_values(conv.output)
-        self.base = self._base()
+        # What the steps leave as it was is drawn once: every glyph under the first one whose
+        # columns change from step to step.
+        first = self._sources(0)
+        others = [self._sources(n) for n in sorted({1, len(scene) - 1}) if n < len(scene)]
+        moving = {name for name, columns in first.items()
+                  if any(not same_columns(columns, other[name]) for other in others)}  # fmt: skip
+        cut = next((i for i, (name, _) in enumerate(glyphs) if name in moving), len(glyphs))
+        self.base = Image.new("RGB", self.size, "white")
+        self._draw(self.base, glyphs[:cut], first)
+        self.moving = glyphs[cut:]
 
-    def _box(self, x: float, y: float, side: float = CELL) -> tuple[float, float, float, float]:
-        """Pixel box of a cell centred at (x, y) in layout units."""
-        s, half = self.scale, side / 2
-        return ((x - half) * s + 4, (y - half) * s, (x + half) * s + 4, (y + half) * s)
+    def _sources(self, n: int) -> dict[str, dict]:
+        """Every source's columns at step n, the headings too (the figure gets those apart)."""
+        return {**self.scene.sources(n, False), "labels": self.geometry.labels}
 
-    def _value(self, draw: ImageDraw.ImageDraw, x: float, y: float, text: str) -> None:
-        """A cell's value, centred on the cell at (x, y) in layout units."""
-        draw.text(self._box(x, y, 0)[:2], text, fill="black", font=self.values_font, anchor="mm")
+    def _point(self, x: float, y: float) -> tuple[float, float]:
+        """Pixels of point (x, y) in layout units."""
+        return x * self.scale + 4, y * self.scale
 
-    def _base(self) -> Image.Image:
-        image = Image.new("RGB", self.size, "white")
+    def _box(self, x: float, y: float, width: float = 0.86, height: float = 0.86) -> tuple:
+        """Pixel box of a rectangle centred at (x, y) in layout units."""
+        (left, top), (right, bottom) = (self._point(x - width / 2, y - height / 2),
+                                        self._point(x + width / 2, y + height / 2))  # fmt: skip
+        return left, top, right, bottom
+
+    def _style(self, glyph: object) -> dict:
+        """What a glyph draws and how, in this renderer's pixels."""
+        kind = next((k for k in COLUMNS if isinstance(glyph, k)), None)
+        style: dict = {
+            "kind": kind,
+            "specs": [getattr(glyph, key) for key in COLUMNS.get(kind, ())],
+        }
+        px = self.scale / self.geometry.cell_px  # GIF pixels a screen pixel
+        if kind is Rect:
+            dash = glyph.line_dash
+            dash = DASHES.get(dash, ()) if isinstance(dash, str) else tuple(dash)
+            style.update(
+                fill=None if glyph.fill_alpha == 0 else glyph.fill_color,
+                line=glyph.line_color, width=max(1, round(glyph.line_width * px * 1.2)),
+                dash=tuple(round(d * px) or 1 for d in dash), hatch=glyph.hatch_pattern == "/",
+            )  # fmt: skip
+        elif kind is Text:
+            labels = glyph.text_baseline == "alphabetic"  # the headings; values are centred
+            anchor = ANCHORS[glyph.text_align] + ANCHORS[glyph.text_baseline]
+            style.update(font="labels" if labels else "values", anchor=anchor)
+        return style
+
+    def _draw(self, image: Image.Image, glyphs: Iterable, data: dict) -> None:
         draw = ImageDraw.Draw(image)
-        cells = self.scene.cells()
-        for x, y, kind, text in zip(
-            cells["x"], cells["y"], cells["kind"], cells["text"], strict=True
-        ):
-            draw.rectangle(self._box(x, y), fill=KIND_COLOURS[kind])
-            self._value(draw, x, y, text)
-        for x, y in self.output_centres:
-            draw.rectangle(self._box(x, y), fill=OUTPUT)
-        for x, y, text in zip(*self.geometry.labels.values(), strict=True):
-            draw.text(
-                (x * self.scale + 4, y * self.scale),
-                text,
-                fill="black",
-                font=self.label_font,
-                anchor="ls",
-            )
-        return image
+        for name, style in glyphs:
+            columns = data.get(name, {})
+            size = len(next(iter(columns.values()), []))
+            if size == 0 or style["kind"] is None:
+                continue
+            rows = zip(*(_column(spec, columns, size) for spec in style["specs"]), strict=True)
+            if style["kind"] is ImageRGBA:
+                self._images(image, rows)
+            elif style["kind"] is Rect:
+                self._rectangles(draw, style, rows, _column(style["fill"], columns, size))
+            elif style["kind"] is Text:
+                self._texts(image, style, rows)
+            else:
+                for x0, y0, x1, y1 in rows:
+                    draw.line([self._point(x0, y0), self._point(x1, y1)], fill="black", width=1)
+
+    def _rectangles(
+        self, draw: ImageDraw.ImageDraw, style: dict, rows: Iterable, fills: list
+    ) -> None:
+        line, width, dash = style["line"], style["width"], style["dash"]
+        for (x, y, w, h), colour in zip(rows, fills, strict=True):
+            if x < -100:  # parked off the plot (the hover preview)
+                continue
+            left, top, right, bottom = self._box(x, y, w, h)
+            if colour is not None:
+                draw.rectangle((left, top, right, bottom), fill=colour)
+            if style["hatch"]:  # the cells no window covers
+                draw.line([(left, bottom), (right, top)], fill="#888888", width=1)
+            if line is not None:
+                corners = [(left, top), (right, top), (right, bottom), (left, bottom), (left, top)]
+                _dashed(draw, corners, line, width, dash)
+
+    def _texts(self, image: Image.Image, style: dict, rows: Iterable) -> None:
+        """Black text, each distinct string drawn once into a mask and pasted where it goes."""
+        font, anchor = self.fonts[style["font"]], style["anchor"]
+        for x, y, text in rows:
+            if not text:
+                continue
+            key = (str(text), style["font"], anchor)
+            if key not in self._masks:
+                left, top, right, bottom = font.getbbox(key[0], anchor=anchor)
+                mask = Image.new("L", (max(1, right - left), max(1, bottom - top)))
+                ImageDraw.Draw(mask).text((-left, -top), key[0], fill=255, font=font, anchor=anchor)
+                self._masks[key] = (mask, left, top)
+            mask, left, top = self._masks[key]
+            px, py = self._point(x, y)
+            image.paste("black", (round(px + left), round(py + top)), mask)
+
+    def _images(self, target: Image.Image, rows: Iterable) -> None:
+        for image, x, y, dw, dh in rows:
+            pixels = np.ascontiguousarray(image, dtype=np.uint32)
+            picture = Image.frombuffer("RGBA", pixels.shape[::-1], pixels.tobytes(), "raw",
+                                       "RGBA", 0, 1).convert("RGB")  # fmt: skip
+            (left, top), (right, bottom) = self._point(x, y), self._point(x + dw, y + dh)
+            picture = picture.resize((max(1, round(right - left)), max(1, round(bottom - top))),
+                                     Image.Resampling.NEAREST)  # fmt: skip
+            target.paste(picture, (round(left), round(top)))
 
     def frame(self, n: int) -> Image.Image:
-        """Step n: outputs so far, blue window, red filter and bias, green cell, lines."""
-        conv, image = self.conv, self.base.copy()
-        draw = ImageDraw.Draw(image)
-        for (x, y), text in zip(self.output_centres[: n + 1], self.output_texts, strict=False):
-            self._value(draw, x, y, text)
-        marks = self.scene.highlight(n)
-        links = marks["links"]
-        for x0, y0, x1, y1 in zip(links["x0"], links["y0"], links["x1"], links["y1"], strict=True):
-            s = self.scale
-            draw.line([(x0 * s + 4, y0 * s), (x1 * s + 4, y1 * s)], fill="black", width=1)
-        for name, colour, width in (
-            ("window_box", BLUE, 3),
-            ("kernel", RED, 3),
-            ("cursor", GREEN, 4),
-        ):
-            for x, y in zip(marks[name]["x"], marks[name]["y"], strict=True):
-                draw.rectangle(self._box(x, y), outline=colour, width=width)
-        step = conv[n]
-        terms = " + ".join(format_values(np.array(step.scalars)))
-        bias, value = (
-            format_values(np.array([step.bias]))[0],
-            format_values(np.array([step.value]))[0],
-        )
-        caption = f"step {n + 1}/{len(conv)}:  {terms} + {bias} = {value}"
-        draw.text(
-            (12, image.height - CAPTION_PX / 2),
-            caption,
-            fill="black",
-            font=self.caption_font,
-            anchor="lm",
+        """Step n as the page shows it when paused there, with the step's caption."""
+        image = self.base.copy()
+        self._draw(image, self.moving, self._sources(n))
+        caption = self.scene.caption(n)
+        where = (12, image.height - CAPTION_PX / 2)
+        ImageDraw.Draw(image).text(
+            where, caption, fill="black", font=self.caption_font, anchor="lm"
         )
         return image
 
@@ -142,34 +248,34 @@ def frame_scale(width: float, height: float, frames: int) -> float:
     return min(FRAME_CELL_PX, fits_screen, fits_work)
 
 
-def gif_bytes(scene: ConvolutionScene, steps_per_second: float = 1.0) -> bytes:
-    """Every step of a convolution's scene as one frame, looping, at the given pace."""
-    conv = scene.engine
+def gif_bytes(scene: Scene, steps_per_second: float = 1.0) -> bytes:
+    """Every step of a scene as one frame, looping, at the given pace."""
     if not 0.5 <= steps_per_second <= 50:
         raise ValueError(f"steps_per_second={steps_per_second} must be from 0.5 to 50")
-    if len(conv) > MAX_FRAMES:
-        raise ValueError(f"{len(conv)} steps is over the GIF cap of {MAX_FRAMES} frames")
+    if len(scene) > MAX_FRAMES:
+        raise ValueError(f"{len(scene)} steps is over the GIF cap of {MAX_FRAMES} frames")
     renderer = FrameRenderer(scene)
     buffer = io.BytesIO()
-    frames = (renderer.frame(n) for n in range(len(conv)))  # drawn as they are written
+    frames = (renderer.frame(n) for n in range(len(scene)))  # drawn as they are written
     write_gif(frames, buffer, round(1000 / steps_per_second), COLOURS)
     return buffer.getvalue()
 
 
-def _drawable(settings: DemoSettings, what: str) -> ConvolutionScene:
-    """The scene a GIF or a poster draws, or a ValueError saying why there is none."""
+def _drawable(settings: DemoSettings, what: str) -> Scene:
+    """The scene a GIF or a poster draws, with cells as large as a projector's frame lets
+    them be, or a ValueError saying why there is none."""
     if settings.error:
         raise ValueError(settings.error)
     if not settings.layer.gif:
         raise ValueError(
-            f"the {what} draws the convolution layer in numbers; for the {settings.built} "
-            "layer use the HTML export, which plays it"
+            f"the {what} draws a layer in a few flat colours and numbers; the {settings.built} "
+            "layer's photographs need the HTML export, which plays it"
         )
-    return settings.scene()
+    return settings.scene(MAX_FRAME_SIZE)
 
 
 def settings_gif(settings: DemoSettings, steps_per_second: float = 1.0) -> bytes:
-    """The GIF of a demo's settings: the convolution layer, drawn in numbers."""
+    """The GIF of a demo's settings: the layer on screen, drawn in numbers."""
     return gif_bytes(_drawable(settings, "GIF"), steps_per_second)
 
 

@@ -63,7 +63,7 @@ class Layer:
     settings: tuple[str, ...]  # the settings it reads: the page shows their widgets alone
     drawing: tuple[str, ...] = ()  # settings that change its picture, not its engine
     twin: Twin | None = None
-    gif: bool = False  # whether the GIF can draw it (in numbers, frame by frame)
+    gif: bool = False  # whether a GIF can draw it: flat colours and numbers, no photographs
 
 
 TWIN_NOTE = (
@@ -92,7 +92,7 @@ DX_NOTE = (
 DX_AS_CONVOLUTION = Twin(
     switch="dx_as_convolution",
     name="dx as a convolution",
-    engine=lambda back: back.transposed().equivalent,
+    engine=lambda back: builds.dx_as_transposed(back).equivalent,
     layer="convolution",
     note=DX_NOTE,
 )
@@ -107,7 +107,7 @@ LAYERS: dict[str, Layer] = {
     "transposed": Layer(
         arrays=builds.random_arrays, engine=builds.transposed,
         scene=TransposedScene, figure=TransposedFigure,
-        settings=(*DRAWN, *SPATIAL, "output_padding", "equivalent"), twin=EQUIVALENT,
+        settings=(*DRAWN, *SPATIAL, "output_padding", "equivalent"), twin=EQUIVALENT, gif=True,
     ),
     "image": Layer(
         arrays=builds.picture_arrays, engine=builds.picture_convolution,
@@ -116,12 +116,13 @@ LAYERS: dict[str, Layer] = {
     ),
     "im2col": Layer(
         arrays=builds.random_arrays, engine=builds.convolution,
-        scene=Im2colScene, figure=Im2colFigure, settings=(*DRAWN, *SPATIAL),
+        scene=Im2colScene, figure=Im2colFigure, settings=(*DRAWN, *SPATIAL), gif=True,
     ),
     "backward": Layer(
         arrays=builds.random_arrays, engine=builds.backward,
         scene=BackwardScene, figure=BackwardFigure,
         settings=(*DRAWN, *SPATIAL, "upstream", "dx_as_convolution"), twin=DX_AS_CONVOLUTION,
+        gif=True,
     ),
 }
 # fmt: on

@@ -166,6 +166,14 @@ class BackwardScene(Scene):
     def code(self) -> Code:
         return backward_code(self.engine)
 
+    def caption(self, n: int) -> str:
+        step = self.engine[n]
+        v, k = format_values(np.array([step.upstream]))[0], step.filter
+        return (
+            f"step {n + 1}/{len(self)}:  dout[{step.row},{step.col},{k}] = {v}:  "
+            f"dx window += {v} * w{k},  dw{k} += {v} * window,  db{k} += {v}"
+        )
+
     def _sizes(self) -> dict[str, int]:
         conv = self.engine.conv
         Hp, Wp = conv.padded.shape[1:]

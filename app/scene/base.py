@@ -58,6 +58,10 @@ class Scene:
         data["meta"] = {key: [int(value)] for key, value in sizes.items()}
         return data
 
+    def caption(self, n: int) -> str:
+        """Step n in one line, under a GIF's frame or a poster."""
+        return f"step {n + 1}/{len(self)}"
+
     def integer(self) -> bool:
         """Whether the numbers the browser computes are integers (written without decimals)."""
         return self.engine.output.dtype.kind in "iu"

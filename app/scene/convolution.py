@@ -66,6 +66,12 @@ class ConvolutionScene(Scene):
     def code(self) -> Code:
         return convolution_code(self.engine)
 
+    def caption(self, n: int) -> str:
+        step = self.engine[n]
+        terms = " + ".join(format_values(np.array(step.scalars)))
+        bias, value = format_values(np.array([step.bias, step.value]))
+        return f"step {n + 1}/{len(self)}:  {terms} + {bias} = {value}"
+
     def shown_output(self) -> np.ndarray:
         """The output as the picture shows it, (K, OH, OW)."""
         return self.engine.output

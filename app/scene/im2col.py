@@ -18,7 +18,7 @@ import numpy as np
 
 from app.engine import Convolution
 from app.scene.base import Scene
-from app.scene.blocks import LEGIBLE_CELL_PX, Blocks, cell_centres
+from app.scene.blocks import LEGIBLE_CELL_PX, cell_centres
 from app.scene.code import Code, im2col_code
 from app.scene.layout import CHAR_PX, GAP, LABEL_PX, MAX_CELL_PX, MIN_CELL_PX, SCREEN, Box
 from app.scene.small import block_images, padded_kinds
@@ -101,12 +101,20 @@ def _place(conv: Convolution, cell_px: int, box: Box) -> MatrixGeometry:
     fitting = max(1, min(C, int((corner + GAP) // input_step)))
     per_row = min(range(fitting, C + 1), key=stretch, default=fitting)
     corner = max(corner, per_row * input_step - GAP)
+
+    def side_by_side(
+        name: str, count: int, per_band: int, step: float, top: float, rows: int
+    ) -> np.ndarray:
+        """`count` labelled grids from the left edge, `per_band` to a band, under `top`."""
+        corners = np.zeros((count, 2))
+        for n in range(count):
+            band, place = divmod(n, per_band)
+            corners[n] = place * step, top + band * (label_h + rows + GAP) + label_h
+            label(*corners[n], f"{name}[:,:,{n}]")
+        return corners
+
     label(0.0, label_h, f"Input, padded ({Hp}x{Wp}x{C})")
-    inputs = np.zeros((C, 2))
-    for d in range(C):
-        band, place = divmod(d, per_row)
-        inputs[d] = place * input_step, label_h + band * (label_h + Hp + GAP) + label_h
-        label(*inputs[d], f"x[:,:,{d}]")
+    inputs = side_by_side("x", C, per_row, input_step, label_h, Hp)
     input_bottom = label_h + ceil(C / per_row) * (label_h + Hp + GAP)
     space = max(2 * GAP, 2 * CHAR_PX / cell_px)  # between w_row and the product
     left = max(corner + space, max(reach) + GAP)  # x_col's and the product's left edge
@@ -128,11 +136,7 @@ def _place(conv: Convolution, cell_px: int, box: Box) -> MatrixGeometry:
         out_top = row_top + K + GAP + 2 * label_h
         per_out = max(1, int((max(bias[0] + 1, corner) + GAP) // output_step))
     label(0.0, out_top, f"Output ({OH}x{OW}x{K})")
-    outputs = np.zeros((K, 2))
-    for k in range(K):
-        band, place = divmod(k, per_out)
-        outputs[k] = place * output_step, out_top + band * (label_h + OH + GAP) + label_h
-        label(*outputs[k], f"o[:,:,{k}]")
+    outputs = side_by_side("o", K, per_out, output_step, out_top, OH)
     width = max(bias[0] + 1, corner)
     height = max(row_top + K + GAP, outputs[:, 1].max() + OH + GAP)
     return MatrixGeometry(
@@ -206,20 +210,6 @@ class Im2colScene(Scene):
                 "as blocks, with the current column of x_col and row of w_row as bands."
             )
         return words
-
-    def _blocks(self) -> Blocks:
-        conv = self.engine
-        C, Hp, Wp = conv.padded.shape
-        K, OH, OW = conv.output.shape
-        return Blocks(
-            input_heading=f"Input, padded ({Hp}x{Wp}x{C})",
-            input_shape=(C, Hp, Wp),
-            filter_shape=conv.w.shape,
-            reads=[list(conv.channels_of(k)) for k in range(K)],
-            output_heading=f"Output ({OH}x{OW}x{K})",
-            output_shape=(K, OH, OW),
-            input_corner=conv.padding,
-        )
 
     def _contract(self) -> dict[str, int]:
         C, Hp, Wp = self.engine.padded.shape
@@ -356,6 +346,12 @@ class Im2colScene(Scene):
 
     def code(self) -> Code:
         return im2col_code(self.engine)
+
+    def caption(self, n: int) -> str:
+        step = self.engine[n]
+        p = step.row * self.engine.output.shape[2] + step.col
+        value = format_values(np.array([step.value]))[0]
+        return f"step {n + 1}/{len(self)}:  w_row[{step.filter}] @ x_col[:, {p}] + b = {value}"
 
     def _formula(self, i: int) -> str:
         conv = self.engine

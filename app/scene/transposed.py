@@ -101,6 +101,15 @@ class TransposedScene(Scene):
     def code(self) -> Code:
         return transposed_code(self.engine)
 
+    def caption(self, n: int) -> str:
+        step = self.engine[n]
+        rows, cols = step.rows, step.cols
+        (ph, pw), k = self.engine.padding, step.filter
+        return (
+            f"step {n + 1}/{len(self)}:  x[{step.row},{step.col}] x w{k} into "
+            f"o[{rows[0] - ph}..{rows[-1] - ph}, {cols[0] - pw}..{cols[-1] - pw}, {k}]"
+        )
+
     def _sizes(self) -> dict[str, int]:
         tconv = self.engine
         H, W = tconv.x.shape[1:]  # input rows, columns

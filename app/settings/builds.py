@@ -95,6 +95,22 @@ def backward(s: Settings, x: np.ndarray, w: np.ndarray, b: np.ndarray) -> Backwa
     return conv.backward(dout)
 
 
+def dx_as_transposed(back: Backward) -> TransposedConvolution:
+    """dx as what it also is (zeros padding): the transposed convolution of dout with the same
+    filters, output padding making it the input's size. Its `equivalent` is the full
+    convolution of dout, spread out by the stride, with the filters flipped."""
+    conv = back.conv
+    sizes = zip(conv.x.shape[1:], back.dout.shape[1:], conv.w.shape[2:], strict=True)
+    extra = tuple(
+        n - ((o - 1) * s - 2 * p + d * (k - 1) + 1)
+        for (n, o, k), s, p, d in zip(sizes, conv.stride, conv.padding, conv.dilation, strict=True)
+    )
+    return TransposedConvolution(
+        back.dout, conv.w, None, stride=conv.stride, padding=conv.padding, output_padding=extra,
+        dilation=conv.dilation, groups=conv.groups,
+    )  # fmt: skip
+
+
 def picture_convolution(s: Settings, x: np.ndarray, w: np.ndarray, b: np.ndarray) -> Convolution:
     """Classic kernels have no bias; one filter per channel is one group per channel."""
     groups = 1 if s.across_channels else x.shape[0]

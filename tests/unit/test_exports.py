@@ -4,10 +4,11 @@ import io
 import time
 
 import numpy as np
+import pytest
 from PIL import Image
 from support.cli import run_cli
 
-from app.exports.gif import FrameRenderer, gif_bytes
+from app.exports.gif import MAX_FRAME_SIZE, FrameRenderer, gif_bytes, settings_gif
 from app.layers import DemoSettings
 from app.scene import ConvolutionScene
 
@@ -52,9 +53,9 @@ def test_cli_names_every_bad_value_and_writes_nothing(tmp_path):
         "gif", str(tmp_path / "x.gif"), "--height", "32", "--width", "32", "--stride", "1"
     )
     assert result.returncode == 2 and "over the GIF cap of 400 frames" in result.stderr
-    result = run_cli("gif", str(tmp_path / "x.gif"), "--mode", "transposed")
-    assert (
-        result.returncode == 2 and "for the transposed layer use the HTML export" in result.stderr
+    result = run_cli("gif", str(tmp_path / "x.gif"), "--mode", "image")
+    assert result.returncode == 2 and "the image layer's photographs need the HTML export" in (
+        result.stderr
     )
     result = run_cli("export", str(path), "--mode", "image", "--picture", "../../etc/passwd")
     assert result.returncode == 2 and "picture='../../etc/passwd' is not one of" in result.stderr
@@ -95,7 +96,7 @@ def test_a_poster_is_the_step_asked_for_with_copied_padding_in_its_own_colour(tm
     assert result.returncode == 0, result.stderr
     poster = np.asarray(Image.open(path).convert("RGB")).astype(int)
     settings = DemoSettings(seed=3, padding_mode="replicate")
-    renderer = FrameRenderer(settings.scene(), frames=1)
+    renderer = FrameRenderer(settings.scene(MAX_FRAME_SIZE), frames=1)
     assert poster.shape[:2] == renderer.size[::-1]
     step = settings.conv[4]  # the fifth step: filter 0, output row 1, column 1
     x, y = renderer.geometry.outputs[0] + (step.col + 0.5, step.row + 0.5)
@@ -105,7 +106,31 @@ def test_a_poster_is_the_step_asked_for_with_copied_padding_in_its_own_colour(tm
     corner = renderer.geometry.inputs[0] + 0.5
     cx, cy = (round(v) for v in renderer._box(*corner)[:2])
     assert tuple(poster[cy + 4, cx + 4]) == (0xC6, 0xDC, 0xEF)
-    refused = run_cli("poster", str(tmp_path / "t.png"), "--mode", "transposed")
-    assert (
-        refused.returncode == 2 and "for the transposed layer use the HTML export" in refused.stderr
-    )
+    refused = run_cli("poster", str(tmp_path / "t.png"), "--mode", "image")
+    assert refused.returncode == 2 and "need the HTML export" in refused.stderr
+
+
+@pytest.mark.parametrize(
+    "choices",
+    [{"mode": "transposed"}, {"mode": "im2col", "depth": 2}, {"mode": "backward", "height": 4}],
+)
+def test_every_layer_of_flat_colours_has_a_gif_with_its_green_cells_where_the_step_is(choices):
+    settings = DemoSettings(seed=2, **choices)
+    gif = Image.open(io.BytesIO(settings_gif(settings)))
+    scene = settings.scene(MAX_FRAME_SIZE)
+    assert gif.n_frames == len(scene)
+    renderer = FrameRenderer(scene)
+    for n in (0, len(scene) // 2, len(scene) - 1):
+        gif.seek(n)
+        pixels = np.asarray(gif.convert("RGB")).astype(int)
+        green = np.all(np.abs(pixels - (0, 170, 0)) < 24, axis=2)  # the outlines of this step
+        rows, cols = np.nonzero(green[: -renderer.size[1] // 10])  # above the caption
+        cursor = scene.highlight(n)["cursor"]
+        boxes = [renderer._box(x, y) for x, y in zip(cursor["x"], cursor["y"], strict=True)]
+        for left, top, right, _ in boxes:  # every green outline drawn, nothing else green
+            assert green[round(top) + 1, round((left + right) / 2)]
+        assert all(
+            any(left - 4 <= c <= right + 4 and top - 4 <= r <= bottom + 4
+                for left, top, right, bottom in boxes)
+            for r, c in zip(rows[::50], cols[::50], strict=True)
+        )  # fmt: skip

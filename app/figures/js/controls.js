@@ -33,6 +33,17 @@ function fmt(value, integer) {
   return text === "-0" ? "0" : text
 }
 
+function table(m, values) {
+  // FH x FW numbers, row by row, as a small table for the readout.
+  let html = `<table class="products">`
+  for (let r = 0; r < m.FH; r++) {
+    html += "<tr>"
+    for (let q = 0; q < m.FW; q++) html += `<td>${fmt(values[r * m.FW + q], m.integer)}</td>`
+    html += "</tr>"
+  }
+  return html + "</table>"
+}
+
 function window_at(m, i, j, r, q) {
   // Tap (r, q) of the window at (i, j): row i * stride + r * dilation, and so for columns; the
   // engines' rule (window in app/engine/checks.py).

@@ -107,16 +107,6 @@ function fill_outputs(m, n, at) {
   output_text.change.emit()
 }
 
-function table(m, values) {
-  let html = `<table class="products">`
-  for (let r = 0; r < m.FH; r++) {
-    html += "<tr>"
-    for (let q = 0; q < m.FW; q++) html += `<td>${fmt(values[r * m.FW + q], m.integer)}</td>`
-    html += "</tr>"
-  }
-  return html + "</table>"
-}
-
 function readout_html(m, n, at) {
   const {k, i, j, first} = at
   const small = m.FH * m.FW <= 25 && m.Cg <= 4
