@@ -204,6 +204,8 @@ class AnimatedFigure:
         self.layout.js_on_change("visible", self.action("on_shown()"))
         self.figure.js_on_event("tap", self.action("on_cell_tap(cb_obj)"))
         self.start = self.action("start()")
+        # Where no ready event comes (a notebook's output), the figure's first layout starts it.
+        self.figure.js_on_change("inner_width", self.start)
 
     def show(self, geometry: Geometry, meta: dict[str, list]) -> None:
         """Sends `meta`, the change that makes the browser redraw, with the new picture's size

@@ -88,7 +88,7 @@ def _place(conv: Convolution, cell_px: int, box: Box) -> MatrixGeometry:
     # The input in the corner above w_row, its channels side by side, wrapping at w_row's width.
     corner = max(rows_drawn, Wp)
     # Blocks side by side at least a label apart: "x[:,:,0]" and "o[:,:,0]" are 8 characters.
-    apart = 8 * CHAR_PX / cell_px + GAP
+    apart = 9 * CHAR_PX / cell_px + GAP
     input_step, output_step = max(Wp + GAP, apart), max(OW + GAP, apart)
 
     # As many channels a row as make the whole nearest the box's shape; at least as many as
@@ -125,7 +125,7 @@ def _place(conv: Convolution, cell_px: int, box: Box) -> MatrixGeometry:
     label(w_row[0], row_top, f"w_row: {K}x{R}")
     product = (left, row_top)
     label(left, row_top, "w_row @ x_col + b")
-    bias = (left + cols_drawn + space, row_top)
+    bias = (max(left + cols_drawn + space, reach[-1] + GAP), row_top)  # past the label
     label(bias[0], row_top, "b")
     # The output blocks: row k of the product is o[:,:,k], read row by row. In the corner
     # under the input where they fit there (x_col is mostly taller), else under it all.
@@ -146,8 +146,10 @@ def _place(conv: Convolution, cell_px: int, box: Box) -> MatrixGeometry:
 
 
 def place_matrices(conv: Convolution, box: Box = SCREEN) -> MatrixGeometry:
-    """The largest cells (up to 26 px) at which the picture fits `box`; where even the
-    smallest do not, the smallest (the figure then pans in its box)."""
+    """The largest cells (up to 26 px) at which the picture fits `box`. Where those are too
+    small to write values in, but values fit the box's height at the least legible size, that
+    size: the figure then pans sideways in its box, and the numbers can be read. Where even
+    the smallest cells do not fit, the smallest (the figure pans)."""
     best = _place(conv, MIN_CELL_PX, box)
     low, high = MIN_CELL_PX + 1, MAX_CELL_PX
     while low <= high:  # larger cells never make the picture smaller on screen
@@ -157,6 +159,10 @@ def place_matrices(conv: Convolution, box: Box = SCREEN) -> MatrixGeometry:
             best, low = geometry, middle + 1
         else:
             high = middle - 1
+    if best.cell_px < LEGIBLE_CELL_PX and not best.squeezed:
+        legible = _place(conv, LEGIBLE_CELL_PX, box)
+        if legible.height * LEGIBLE_CELL_PX <= box[1] + LABEL_PX:
+            return legible
     return best
 
 

@@ -180,6 +180,10 @@ function name_sliders() {
 }
 
 function start() {
+  // Once a page: the page's ready event calls it where there is one (a served page, the
+  // HTML export), the figure's first layout everywhere (a notebook has no ready event).
+  if (state.started) return
+  state.started = true
   fit_frame()
   state.hint = still()
   if (meta.data.N !== undefined) render(state.n)

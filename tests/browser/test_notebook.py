@@ -1,0 +1,119 @@
+"""The README's notebook cell in real JupyterLab, driven in Chromium: the demo fits the output
+area, shows its readout at once, moves, toggles, and steps by key while it has focus.
+
+No network: the CDN addresses of BokehJS and Panel that the notebook asks for are answered
+from the installed packages' own files.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import unquote
+
+import bokeh
+import panel
+import pytest
+from support.serving import ROOT, Page, answers, free_port, stop_group
+
+BOKEH_JS = Path(bokeh.__file__).parent / "server" / "static" / "js"
+PANEL_DIST = Path(panel.__file__).parent / "dist"
+DEMO = "(window.Bokeh?.documents ?? []).flatMap((doc) => doc.get_model_by_name('conv_readout') ?? [])[0]"
+
+
+def readme_cell() -> str:
+    """The Python block under the README's "Notebooks" heading."""
+    text = (ROOT / "README.md").read_text()
+    section = text[text.index("### Notebooks") :]
+    return re.search(r"```python\n(.*?)```", section, re.S)[1]
+
+
+def local_file(url: str) -> Path | None:
+    """The installed file a CDN address of BokehJS or Panel names."""
+    release = r"https://cdn\.bokeh\.org/bokeh/release/(bokeh(?:-[a-z]+)?)-\d+\.\d+\.\d+(\..*)$"
+    if found := re.match(release, url):
+        return BOKEH_JS / (found[1] + found[2])
+    if found := re.match(r"https://cdn\.holoviz\.org/panel/[\d.]+/dist/(.+)$", url):
+        return PANEL_DIST / unquote(found[1])
+    return None
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("notebook")
+    cell = {"cell_type": "code", "execution_count": None, "id": "readme", "metadata": {},
+            "outputs": [], "source": readme_cell().splitlines(keepends=True)}  # fmt: skip
+    notebook = {"cells": [cell], "metadata": {"kernelspec": {"name": "python3",
+                "display_name": "Python 3", "language": "python"}}, "nbformat": 4,
+                "nbformat_minor": 5}  # fmt: skip
+    (folder / "demo.ipynb").write_text(json.dumps(notebook))
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "JUPYTER_CONFIG_DIR": str(folder / ".jupyter")}
+    log = open(folder / "lab.log", "w+")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip", "127.0.0.1",
+         "--port", str(port), "--allow-root", "--IdentityProvider.token=",
+         "--ServerApp.password=", "--ServerApp.root_dir", str(folder),
+         "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
+        cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}/lab/tree/demo.ipynb"
+    try:
+        if not answers(f"http://127.0.0.1:{port}/api", process, 60):
+            log.seek(0)
+            pytest.fail(f"JupyterLab did not start:\n{log.read()[-3000:]}")
+        yield url
+    finally:
+        stop_group(process)
+        log.close()
+
+
+def test_the_readmes_cell_fits_the_output_area_moves_toggles_and_steps_by_key(lab, browser):
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    unanswered: list[str] = []
+
+    def answer(route) -> None:
+        path = local_file(route.request.url)
+        if path is not None and path.is_file():
+            route.fulfill(path=str(path))
+        else:
+            unanswered.append(route.request.url)
+            route.abort()
+
+    context.route(re.compile(r"^https?://(?!127\.0\.0\.1)"), answer)
+    try:
+        page = Page(context.new_page())
+        page.page.goto(lab)
+        # Ready once the kernel is: its status reads Idle.
+        page.page.get_by_text(re.compile(r"\| Idle")).wait_for(timeout=40_000)
+        page.page.get_by_role("menuitem", name="Run", exact=True).click()
+        page.page.get_by_text("Run All Cells", exact=True).click()
+        page.page.wait_for_function(f"() => ({DEMO})?.text.includes('step')", timeout=40_000)
+        # The readout shows a step at once, with no click: the figure's first layout started it.
+        step = page.page.evaluate(f'() => Number(/class="step">(\\d+)</.exec(({DEMO}).text)[1])')
+        page.page.wait_for_timeout(2300)
+        moved = page.page.evaluate(f'() => Number(/class="step">(\\d+)</.exec(({DEMO}).text)[1])')
+        assert moved > step, "the demo moves in a notebook as on a page"
+        # Nothing of it is wider than the output area.
+        output = page.page.locator(".jp-OutputArea-output").first
+        widths = output.evaluate("(el) => [el.scrollWidth, el.clientWidth]")
+        assert widths[0] <= widths[1] + 1, f"the output area scrolls sideways: {widths}"
+        toggle = page.page.get_by_role("button", name="Toggle Movement")
+        toggle.click()  # paused
+        paused = page.page.evaluate(f"() => ({DEMO}).text")
+        page.page.wait_for_timeout(1500)
+        assert page.page.evaluate(f"() => ({DEMO}).text") == paused, "Toggle Movement pauses it"
+        # The keys act while the demo has focus: a click on the figure gives it.
+        page.page.get_by_role("img", name=re.compile("The convolution")).click()
+        before = int(re.search(r'class="step">(\d+)<', paused)[1])
+        page.page.keyboard.press("ArrowRight")
+        page.page.wait_for_function(
+            f'() => /class="step">{before + 1}</.test(({DEMO}).text)', timeout=5000
+        )
+        assert [url for url in unanswered if "cdn" in url] == []
+    finally:
+        context.close()
