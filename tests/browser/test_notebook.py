@@ -22,7 +22,11 @@ from support.serving import ROOT, Page, answers, free_port, stop_group
 
 BOKEH_JS = Path(bokeh.__file__).parent / "server" / "static" / "js"
 PANEL_DIST = Path(panel.__file__).parent / "dist"
-DEMO = "(window.Bokeh?.documents ?? []).flatMap((doc) => doc.get_model_by_name('conv_readout') ?? [])[0]"
+# The demo's readout, in whichever Bokeh document the notebook's output made.
+DEMO = (
+    "(window.Bokeh?.documents ?? [])"
+    ".flatMap((doc) => doc.get_model_by_name('conv_readout') ?? [])[0]"
+)
 
 
 def readme_cell() -> str:
