@@ -1,6 +1,6 @@
 """What `panel serve app` does once per server process, before any visitor (Bokeh's hook for
-directory apps): a hardened log and error replies, compressed responses, and only the BokehJS
-bundles the page uses."""
+directory apps): a hardened log and error replies, compressed responses, only the BokehJS
+bundles the page uses, and the poster of one step at poster.png."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from bokeh.server.contexts import BokehServerContext
 from bokeh.server.tornado import BokehTornado
 from tornado.web import GZipContentEncoding
 
+from app.page.poster import PosterHandler
 from app.page.serving import harden_server
 
 UNUSED_BUNDLES = ("bokeh-gl",)  # the demo draws on a canvas (Panel needs the tables bundle)
@@ -26,6 +27,8 @@ def on_server_loaded(server_context: BokehServerContext) -> None:
         if GZipContentEncoding not in server.transforms:
             server.add_transform(GZipContentEncoding)
         server.resources = _without_unused_bundles(server.resources)
+        # One step as a PNG, beside the app's page (Share links it).
+        server.add_handlers(r".*", [(f"{server._prefix}/poster.png", PosterHandler)])
 
 
 def _without_unused_bundles(resources: Callable[..., Resources]) -> Callable[..., Resources]:

@@ -233,7 +233,7 @@ def frame_scale(width: float, height: float, frames: int) -> float:
     if fits_screen < MIN_FRAME_CELL_PX:
         w, h = MAX_FRAME_SIZE
         raise ValueError(
-            f"this picture is {width:.0f}x{height:.0f} cells: a GIF frame of {w}x{h} would "
+            f"this picture is {width:.0f}x{height:.0f} cells: a frame of {w}x{h} would "
             f"draw them under {MIN_FRAME_CELL_PX} px, too small to read: choose a smaller "
             "layer, or Download HTML, which draws any size"
         )

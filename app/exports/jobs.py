@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from app.exports.gif import settings_gif
+from app.exports.gif import settings_gif, settings_poster
 from app.exports.html import standalone_html
 from app.layers import DemoSettings
 from app.settings import CHOICES, Settings
 
-EXPORTS: dict[str, Callable[[DemoSettings], bytes]] = {
-    "html": lambda settings: standalone_html(settings).encode(),
-    "gif": settings_gif,
+# Each export from the settings and the step (from 0) that it opens on or draws.
+EXPORTS: dict[str, Callable[[DemoSettings, int], bytes]] = {
+    "html": lambda settings, step: standalone_html(settings, step).encode(),
+    "gif": lambda settings, step: settings_gif(settings),
+    "poster": settings_poster,
 }
 
 
@@ -20,6 +22,6 @@ def choices_of(settings: Settings) -> dict[str, object]:
     return {name: getattr(settings, name) for name in CHOICES}
 
 
-def render(kind: str, choices: dict[str, object]) -> bytes:
+def render(kind: str, choices: dict[str, object], step: int = 0) -> bytes:
     """The export `kind` of the demo these choices make, or a ValueError saying why not."""
-    return EXPORTS[kind](DemoSettings(**choices))
+    return EXPORTS[kind](DemoSettings(**choices), step)

@@ -135,7 +135,7 @@ class AnimatedFigure:
         # window; the controls go under it where they do not fit beside it.
         pans = column(self.figure, styles={"overflow-x": "auto", "max-width": "calc(100vw - 24px)"})
         self.layout = row(pans, controls, name=f"{prefix}_demo", styles=WRAPS)
-        self.lesson.share_from(self.layout)
+        self.lesson.share_from(self.layout, self.slider)
         self._connect()
 
     @property

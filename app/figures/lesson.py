@@ -74,7 +74,7 @@ def _code_block(title: str, code: str, kind: str = "code") -> str:
 
 # What Share shows, with the page's own address and the demo's height put in by the browser,
 # which alone knows them (share.js).
-SRC, HEIGHT = "@@SRC@@", "@@HEIGHT@@"
+SRC, HEIGHT, POSTER = "@@SRC@@", "@@HEIGHT@@", "@@POSTER@@"
 IFRAME = (
     f'<iframe src="{SRC}" title="Convolution demo" width="100%" height="{HEIGHT}"'
     ' style="border: 0" loading="lazy"></iframe>'
@@ -94,7 +94,13 @@ def share_html() -> str:
         f"page: an iframe {HEIGHT} px tall (the demo's height here; MyST's iframe keeps its own "
         "16:9 frame, and takes the HTML too).</div>"
     )
-    return intro + "".join(_code_block(title, text, "snippet") for title, text in SNIPPETS)
+    poster = (
+        '<div class="what">The step on screen as a picture, for a PDF or a slide: '
+        f'<a href="{POSTER}" download="convolution-step.png">poster of this step (PNG)</a>, '
+        "or <code>python -m app poster FILE --step N</code> with the same settings.</div>"
+    )
+    snippets = "".join(_code_block(title, text, "snippet") for title, text in SNIPPETS)
+    return intro + snippets + poster
 
 
 def _count(count: Count) -> str:
@@ -127,12 +133,14 @@ class Lesson:
         for part in ("code", "cost"):
             self.buttons[part].on_change("active", lambda attr, old, new: self._write())
 
-    def share_from(self, demo: object) -> None:
-        """Share writes its snippets for `demo` (its layout) when opened."""
+    def share_from(self, demo: object, slider: object) -> None:
+        """Share writes its snippets for `demo` (its layout) when opened, and links the poster
+        of the step its `slider` is on."""
         if "share" in self.buttons:
+            tokens = {"src": SRC, "height": HEIGHT, "poster": POSTER}
             args = {
-                "div": self.divs["share"], "demo": demo, "template": share_html(),
-                "tokens": {"src": SRC, "height": HEIGHT},
+                "div": self.divs["share"], "demo": demo, "slider": slider,
+                "template": share_html(), "tokens": tokens,
             }  # fmt: skip
             code = f"{SHARE}\nif (cb_obj.active) fill_share()"
             self.buttons["share"].js_on_change("active", CustomJS(args=args, code=code))

@@ -38,7 +38,7 @@ class Exports:
         self._pool: ProcessPoolExecutor | None = None
         self.waiting = 0
 
-    async def draw(self, kind: str, choices: dict[str, object]) -> bytes:
+    async def draw(self, kind: str, choices: dict[str, object], step: int = 0) -> bytes:
         """The export's bytes, drawn off the event loop; a ValueError says why it is refused."""
         if self.waiting >= MAX_WAITING:
             raise ValueError(
@@ -51,7 +51,7 @@ class Exports:
         self.waiting += 1
         try:
             return await asyncio.get_running_loop().run_in_executor(
-                self._pool, render, kind, choices
+                self._pool, render, kind, choices, step
             )
         except BrokenProcessPool:
             self._pool = None  # the worker died (out of memory?): the next export starts one

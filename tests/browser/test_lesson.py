@@ -10,6 +10,7 @@ from support.cli import run_cli
 from support.reading import meta, origins, screen_point
 from support.serving import Page
 
+from app.exports.gif import settings_poster
 from app.layers import DemoSettings
 
 
@@ -134,3 +135,22 @@ def test_the_offline_export_has_code_and_cost_but_nothing_to_share(tmp_path, pag
         in page.page.get_by_role("region", name="PyTorch code").inner_text()
     )
     assert page.page.get_by_role("button", name="Share", exact=True).count() == 0
+
+
+def test_share_links_a_poster_of_the_step_on_screen_and_the_server_refuses_a_bad_one(server, page):
+    page.open(server.url + "?seed=4&mode=backward&autoplay=false", demo="back")
+    page.page.get_by_role("button", name="Step forward").click()
+    page.page.get_by_role("button", name="Step forward").click()  # step 3
+    page.page.get_by_role("button", name="Share", exact=True).click()
+    link = page.page.get_by_role("link", name="poster of this step (PNG)")
+    address = link.get_attribute("href").replace("&amp;", "&")
+    assert "step=3" in address and "mode=backward" in address and "embed" not in address
+    answer = page.page.request.get(address)
+    assert answer.status == 200 and answer.headers["content-type"] == "image/png"
+    # The same picture as the command line draws for the same settings and step.
+    expected = settings_poster(DemoSettings(seed=4, mode="backward"), step=2)
+    assert answer.body() == expected
+    refused = page.page.request.get(server.url.replace("/app", "/poster.png?stride=0&step=x"))
+    assert refused.status == 400
+    assert refused.text() == "No poster: stride=0 is out of range: it must be from 1 to 8\n"
+    assert "<" not in refused.text() and refused.headers["content-type"].startswith("text/plain")
