@@ -19,4 +19,5 @@ else:
     # No Panel Location: the demo keeps the address itself (app/page/address.py says why).
     demo = ConvolutionDemo.from_address(pn.state.session_args)
     pn.state.curdoc.template_variables["embedded"] = demo.embed  # the page's heading, or none
+    pn.state.curdoc.template_variables["dark"] = demo.theme == "dark"
     demo.servable(title="Convolution demo", location=False)

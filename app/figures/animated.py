@@ -19,6 +19,7 @@ from bokeh.models import (
     GlyphRenderer,
     InlineStyleSheet,
     Range1d,
+    Segment,
     Slider,
 )
 from bokeh.plotting import figure
@@ -26,11 +27,15 @@ from bokeh.plotting import figure
 from app.figures.lesson import Lesson
 from app.scene import Scene
 from app.scene.blocks import PADDING_CELL, Geometry
+from app.scene.style import MARKS
 
 SCRIPTS = files("app.figures") / "js"
 CONTROLS = (SCRIPTS / "controls.js").read_text()
 REACH = (SCRIPTS / "reach.js").read_text()
 READOUT_CSS = (files("app.figures") / "readout.css").read_text()
+DARK_CSS = (files("app.figures") / "dark.css").read_text()
+THEMES = ("light", "dark")
+DARK_INK, DARK_LINKS = "#e8e8e8", "#9a9a9a"  # headings and the window's lines on a dark page
 # Constants the scripts share with the server, handed to them rather than written twice.
 CONTRACT = {"padding_cell": PADDING_CELL}
 # A demo wider than the window scrolls; by default a layout is squeezed to 100% of it, which
@@ -81,7 +86,7 @@ class AnimatedFigure:
 
     def __init__(
         self, prefix: str | None = None, *, write_url: bool = False, aside_px: int = 0,
-        autoplay: bool = True,
+        autoplay: bool = True, theme: str = "light",
     ) -> None:  # fmt: skip
         prefix = prefix or self.PREFIX
         self.prefix = prefix  # model names start with it, so two demos share a page
@@ -103,9 +108,9 @@ class AnimatedFigure:
         self.figure.outline_line_color = None
         self.values: list[GlyphRenderer] = []  # the text glyphs of cell values, set by _draw
         self._draw()
-        self.figure.text("x", "y", text="text", source=self.sources["labels"],
-                         text_font_size="13px", text_font=value("monospace"),
-                         text_baseline="alphabetic")  # fmt: skip
+        headings = self.figure.text("x", "y", text="text", source=self.sources["labels"],
+                                    text_font_size="13px", text_font=value("monospace"),
+                                    text_baseline="alphabetic")  # fmt: skip
         self._clear()
         touch = [InlineStyleSheet(css=BUTTON_CSS)]
         self.toggle = Button(
@@ -136,7 +141,26 @@ class AnimatedFigure:
         pans = column(self.figure, styles={"overflow-x": "auto", "max-width": "calc(100vw - 24px)"})
         self.layout = row(pans, controls, name=f"{prefix}_demo", styles=WRAPS)
         self.lesson.share_from(self.layout, self.slider)
+        if theme == "dark":
+            self._darken(headings)
         self._connect()
+
+    def _darken(self, headings: GlyphRenderer) -> None:
+        """The dark theme: the figure shows the page's ground, its headings and lines light;
+        the readout and the lesson's panels take the dark stylesheet."""
+        self.figure.background_fill_alpha = self.figure.border_fill_alpha = 0
+        headings.glyph.text_color = DARK_INK
+        outlines = {colour for colour, _, _ in MARKS.values()}
+        for renderer in self.figure.renderers:
+            glyph = renderer.glyph
+            if isinstance(glyph, Segment):
+                glyph.line_color = DARK_LINKS
+            elif getattr(glyph, "line_color", None) in outlines:
+                # Half of an outline lies on the dark gap between cells: wider, it still shows.
+                glyph.line_width = glyph.line_width + 1
+        dark = InlineStyleSheet(css=DARK_CSS)
+        for div in (self.readout, *self.lesson.divs.values()):
+            div.stylesheets = [*div.stylesheets, dark]
 
     @property
     def shown(self) -> bool:

@@ -10,14 +10,20 @@ import panel as pn
 import param
 
 from app.figures import AnimatedFigure
-from app.figures.animated import NO_SQUEEZE
+from app.figures.animated import NO_SQUEEZE, THEMES
 from app.layers import DRAWING, LAYERS, DemoSettings
 from app.page.address import AddressBar
 from app.page.deferred import Deferred
 from app.page.sidebar import SettingsPanel
 from app.scene.layout import SCREEN
 from app.settings import SEED_MAX
-from app.settings.query import parse_settings, parse_step, parse_switch, settings_query
+from app.settings.query import (
+    parse_settings,
+    parse_step,
+    parse_switch,
+    settings_query,
+    shown,
+)  # fmt: skip
 
 REVEAL_MS = 100  # a figure made after the page loaded is shown this long after it arrives
 SIDEBAR_PX = 340  # the settings' column, with its margins, beside the demo on a wide screen
@@ -33,6 +39,10 @@ class ConvolutionDemo(pn.viewable.Viewer):
     autoplay = param.Boolean(
         True, doc="Start moving on load (unless the browser asks for less motion)"
     )
+    theme = param.Selector(
+        default="light", objects=list(THEMES),
+        doc="Light, or dark for a dark course page (Panel's own widgets follow ?theme= too)",
+    )  # fmt: skip
     notices = param.List(default=[], item_type=str, doc="What was wrong with the address")
     address_step = param.Boolean(False, doc="Whether the address named a step (then kept)")
     write_url = param.Boolean(False, doc="Keep the settings and the paused step in the URL")
@@ -87,9 +97,14 @@ class ConvolutionDemo(pn.viewable.Viewer):
                     page[name] = parse_switch(name, raw[name])
                 except ValueError as error:
                     notices.append(f"{error}; using {str(default).lower()}")
+        theme = raw.get("theme", "light").strip().lower()
+        theme = {"default": "light"}.get(theme, theme)  # Panel's word for light
+        if theme not in THEMES:
+            notices.append(f"theme={shown(raw['theme'])} is not one of light, dark; using light")
+            theme = "light"
         return cls(
             settings, step=step, notices=notices, write_url=True, address_step="step" in raw,
-            **page,
+            theme=theme, **page,
         )  # fmt: skip
 
     def _serve(self, doc: object) -> None:
@@ -127,7 +142,7 @@ class ConvolutionDemo(pn.viewable.Viewer):
         # A layer's own figure keeps its paused step in the address; a twin's is not the page's.
         figure = kind(
             prefix, write_url=self.write_url and prefix == kind.PREFIX,
-            aside_px=0 if self.embed else SIDEBAR_PX, autoplay=self.autoplay,
+            aside_px=0 if self.embed else SIDEBAR_PX, autoplay=self.autoplay, theme=self.theme,
         )  # fmt: skip
         figure.sources["edit"].on_change("data", self._cell_tapped)
         figure.sources["box"].on_change("data", self._box_reported)
@@ -182,6 +197,7 @@ class ConvolutionDemo(pn.viewable.Viewer):
         """The address's query: every setting, the edits, embed if on, and `extra`."""
         query = settings_query(self.settings) | ({"embed": "true"} if self.embed else {})
         query |= {} if self.autoplay else {"autoplay": "false"}
+        query |= {"theme": "dark"} if self.theme == "dark" else {}
         return urlencode(query | extra)
 
     def _write_address(self, *events: param.parameterized.Event) -> None:

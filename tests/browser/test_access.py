@@ -30,7 +30,8 @@ def faults(page: Page) -> list[str]:
     ("query", "demo"),
     [("?seed=1", "conv"), ("?embed=true&seed=1", "conv"), ("?mode=transposed&seed=1", "tconv"),
      ("?mode=image&seed=1", "conv"), ("?mode=im2col&seed=1", "im2col"),
-     ("?mode=backward&seed=1&dx_as_convolution=true", "back")],
+     ("?mode=backward&seed=1&dx_as_convolution=true", "back"), ("?theme=dark&seed=1", "conv"),
+     ("?theme=dark&embed=true&mode=im2col&seed=1", "im2col")],
 )  # fmt: skip
 def test_axe_finds_no_serious_fault_on_any_layer(server, page, query, demo):
     page.open(server.url + query, demo)
@@ -101,3 +102,27 @@ def test_a_screen_reader_reads_the_window_and_the_slice_as_a_table(server, page)
         f"{', '.join(map(str, conv.w[0, 1, r]))}"
         for r in range(3)
     ]
+
+
+def test_the_dark_theme_keeps_the_cells_and_darkens_the_ground_for_a_dark_course_page(server, page):
+    page.open(server.url + "?theme=dark&embed=true&seed=1&autoplay=false")
+    ground = page.page.evaluate("() => getComputedStyle(document.body).backgroundColor")
+    red, green, blue = (int(v) for v in re.findall(r"\d+", ground)[:3])
+    assert max(red, green, blue) < 60, f"a dark page's ground, not {ground}"
+    figure = "Bokeh.documents[0].get_model_by_name('conv_figure')"
+    assert page.page.evaluate(f"() => {figure}.background_fill_alpha") == 0
+    headings = page.page.evaluate(
+        f"() => {figure}.renderers.map((r) => JSON.stringify(r.glyph.text_color ?? null))"
+        ".filter((c) => c.includes('#e8e8e8'))"
+    )
+    assert headings, "the headings are light on the dark ground"
+    # The cells keep the original's fills; the share link and the address keep the theme.
+    fills = page.page.evaluate(
+        "() => Bokeh.documents[0].get_model_by_name('conv_figure').renderers"
+        ".map((r) => JSON.stringify(r.glyph.fill_color ?? null))"
+    )
+    assert any("#DDDDFF" in fill for fill in fills) and any("#FFDDDD" in fill for fill in fills)
+    readout = page.page.get_by_text("step 1 / 18")
+    colour = readout.evaluate("(el) => getComputedStyle(el).color")
+    assert colour == "rgb(232, 232, 232)"
+    assert faults(page) == []

@@ -25,12 +25,17 @@ def test_address_arguments_make_the_demo_and_name_what_is_wrong():
     )
     assert demo.embed and demo.settings.stride == 1 and demo.settings.seed == 4
     assert demo.step == 6 and demo.notices == []
-    demo = ConvolutionDemo.from_address({"embed": [b"maybe"], "step": [b"99"], "x": [b"\xff"]})
-    assert not demo.embed and demo.step == 0
+    demo = ConvolutionDemo.from_address(
+        {"embed": [b"maybe"], "step": [b"99"], "x": [b"\xff"], "theme": [b"<b>blue"]}
+    )
+    assert not demo.embed and demo.step == 0 and demo.theme == "light"
     assert demo.notices == [
         "step='99' must be a whole number from 1 to 18; using 1",
         "embed='maybe' is not a switch: use true or false; using false",
+        "theme='<b>blue' is not one of light, dark; using light",
     ]
+    assert ConvolutionDemo.from_address({"theme": [b"Dark"]}).theme == "dark"
+    assert ConvolutionDemo.from_address({"theme": [b"default"]}).theme == "light"  # Panel's word
 
 
 def test_a_tampered_tap_from_the_browser_gets_a_message_not_an_exception():
