@@ -130,10 +130,17 @@ class AnimatedFigure:
         self.readout = Div(
             name=f"{prefix}_readout", stylesheets=[InlineStyleSheet(css=READOUT_CSS)], width=330
         )
+        self.kernel_note = Div(
+            text='<div class="hint">This notebook was saved without its kernel: the demo plays, '
+            "but its settings need one. Run the notebook, or open the served app, to change "
+            "them.</div>",
+            name=f"{prefix}_kernel_note", visible=False, width=330,
+            stylesheets=[InlineStyleSheet(css=READOUT_CSS)],
+        )  # fmt: skip
         # The layer as code and its cost under the demo; on a served page, how to embed it.
         self.lesson = Lesson(prefix, touch, share=write_url)
         controls = column(
-            self.toggle, row(self.back, self.forward), self.slider, self.speed,
+            self.kernel_note, self.toggle, row(self.back, self.forward), self.slider, self.speed,
             row(self.finished, *self.lesson.buttons.values()), self.readout, width=CONTROLS_PX,
         )  # fmt: skip
         # The figure pans inside its own box where even its smallest cells are wider than the
@@ -209,6 +216,7 @@ class AnimatedFigure:
         args = dict(self.sources)
         args.update(
             readout=self.readout, slider=self.slider, speed=self.speed, toggle=self.toggle,
+            kernel_note=self.kernel_note,
             finished=self.finished, demo=self.layout, figure=self.figure,
             contract={**CONTRACT, "aside_px": self.aside_px, "autoplay": self.autoplay},
         )  # fmt: skip

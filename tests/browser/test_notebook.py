@@ -1,5 +1,6 @@
 """The README's notebook cell in real JupyterLab, driven in Chromium: the demo fits the output
-area, shows its readout at once, moves, toggles, and steps by key while it has focus.
+area, shows its readout at once, moves, toggles, and steps by key while it has focus; saved as
+static HTML (no kernel), it still plays and says that its settings need a kernel.
 
 No network: the CDN addresses of BokehJS and Panel that the notebook asks for are answered
 from the installed packages' own files.
@@ -47,7 +48,8 @@ def local_file(url: str) -> Path | None:
 
 
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory):
+def folder(tmp_path_factory):
+    """A folder holding demo.ipynb: the README's cell, not yet run."""
     folder = tmp_path_factory.mktemp("notebook")
     cell = {"cell_type": "code", "execution_count": None, "id": "readme", "metadata": {},
             "outputs": [], "source": readme_cell().splitlines(keepends=True)}  # fmt: skip
@@ -55,6 +57,28 @@ def lab(tmp_path_factory):
                 "display_name": "Python 3", "language": "python"}}, "nbformat": 4,
                 "nbformat_minor": 5}  # fmt: skip
     (folder / "demo.ipynb").write_text(json.dumps(notebook))
+    return folder
+
+
+def offline(context) -> list[str]:
+    """Answers a browser context's CDN requests from the installed packages; what it could not
+    answer is listed."""
+    unanswered: list[str] = []
+
+    def answer(route) -> None:
+        path = local_file(route.request.url)
+        if path is not None and path.is_file():
+            route.fulfill(path=str(path))
+        else:
+            unanswered.append(route.request.url)
+            route.abort()
+
+    context.route(re.compile(r"^https?://(?!127\.0\.0\.1)"), answer)
+    return unanswered
+
+
+@pytest.fixture(scope="module")
+def lab(folder):
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "JUPYTER_CONFIG_DIR": str(folder / ".jupyter")}
     log = open(folder / "lab.log", "w+")
@@ -78,17 +102,7 @@ def lab(tmp_path_factory):
 
 def test_the_readmes_cell_fits_the_output_area_moves_toggles_and_steps_by_key(lab, browser):
     context = browser.new_context(viewport={"width": 1366, "height": 900})
-    unanswered: list[str] = []
-
-    def answer(route) -> None:
-        path = local_file(route.request.url)
-        if path is not None and path.is_file():
-            route.fulfill(path=str(path))
-        else:
-            unanswered.append(route.request.url)
-            route.abort()
-
-    context.route(re.compile(r"^https?://(?!127\.0\.0\.1)"), answer)
+    unanswered = offline(context)
     try:
         page = Page(context.new_page())
         page.page.goto(lab)
@@ -119,5 +133,31 @@ def test_the_readmes_cell_fits_the_output_area_moves_toggles_and_steps_by_key(la
             f'() => /class="step">{before + 1}</.test(({DEMO}).text)', timeout=5000
         )
         assert [url for url in unanswered if "cdn" in url] == []
+        # With its kernel, the page says nothing of a missing one.
+        assert page.page.get_by_text("saved without its kernel").filter(visible=True).count() == 0
+    finally:
+        context.close()
+
+
+def test_saved_as_html_without_a_kernel_it_plays_and_says_its_settings_need_one(folder, browser):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    converted = subprocess.run(
+        [sys.executable, "-m", "jupyter", "nbconvert", "--to", "html", "--execute",
+         "demo.ipynb", "--output", "saved.html"],
+        cwd=folder, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert converted.returncode == 0, converted.stderr[-2000:]
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    offline(context)
+    try:
+        page = Page(context.new_page())
+        page.page.goto((folder / "saved.html").as_uri())
+        page.page.get_by_text("This notebook was saved without its kernel").filter(
+            visible=True
+        ).wait_for()
+        first = page.page.evaluate(f"() => ({DEMO}).text")
+        assert "step" in first
+        page.page.wait_for_timeout(2300)
+        assert page.page.evaluate(f"() => ({DEMO}).text") != first, "the demo plays"
     finally:
         context.close()

@@ -184,6 +184,7 @@ function start() {
   // HTML export), the figure's first layout everywhere (a notebook has no ready event).
   if (state.started) return
   state.started = true
+  say_if_saved_without_kernel()
   fit_frame()
   state.hint = still()
   if (meta.data.N !== undefined) render(state.n)

@@ -74,6 +74,20 @@ function listen() {
   })
 }
 
+const KERNEL_WAIT_MS = 2000  // a live notebook registers its kernel as its outputs render
+
+function say_if_saved_without_kernel() {
+  // A notebook saved with its outputs (a static HTML page, a published book) shows the demo,
+  // which plays in the browser, and the settings, which need the Python kernel it no longer
+  // has: the page says so. Panel's notebook script keeps PyViz; a live kernel registers itself
+  // in PyViz.kernels; a served page or an exported file has no PyViz at all.
+  setTimeout(() => {
+    const pyviz = window.PyViz
+    const saved = pyviz !== undefined && Object.keys(pyviz.kernels ?? {}).length === 0
+    if (saved && !kernel_note.visible) kernel_note.setv({visible: true}, {sync: false})
+  }, KERNEL_WAIT_MS)
+}
+
 function still() {
   // A person who asked for less motion, or an address with autoplay=false, gets the demo
   // paused on its first step, with a hint to start it.
