@@ -126,3 +126,25 @@ def test_the_dark_theme_keeps_the_cells_and_darkens_the_ground_for_a_dark_course
     colour = readout.evaluate("(el) => getComputedStyle(el).color")
     assert colour == "rgb(232, 232, 232)"
     assert faults(page) == []
+
+
+def test_the_offline_export_opens_still_under_reduced_motion_and_narrates_each_step(
+    tmp_path, browser
+):
+    path = tmp_path / "demo.html"
+    assert run_cli("export", str(path), "--seed", "1", "--mode", "im2col").returncode == 0
+    context = browser.new_context(reduced_motion="reduce", viewport={"width": 800, "height": 700})
+    context.route(re.compile(r"^(?!file:).*"), lambda route: route.abort())
+    try:
+        page = Page(context.new_page()).open(path.as_uri(), "im2col")
+        page.page.wait_for_timeout(1500)
+        assert page.step("im2col") == 0, "less motion: the file opens paused on step 1"
+        assert "press Toggle Movement" in page.model("im2col_readout", "model.text")
+        page.page.get_by_role("button", name="Step forward").click()
+        said = page.page.evaluate(LIVE)
+        assert said.startswith("Step 2 of 18: column 1 of x_col holds the window"), said
+        # Wider than the frame, the figure pans in its own box: the page never scrolls sideways.
+        width = page.page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= 800
+    finally:
+        context.close()
