@@ -13,6 +13,7 @@ from app.engine.cost import Cost, Count, output_values
 from app.scene.base import Scene
 from app.scene.blocks import Blocks, Stack, cell_centres, contract
 from app.scene.code import Code, backward_code
+from app.scene.convolution import ConvolutionScene
 from app.scene.marks import filter_cells, window_cells
 from app.scene.small import padded_kinds
 from app.scene.style import format_values, numbers
@@ -144,12 +145,7 @@ class BackwardScene(Scene):
         return self.engine.gradients.dx.dtype.kind in "iu"
 
     def formulas(self) -> list[str]:
-        conv = self.engine.conv
-        return [
-            f"{axis} = floor(({conv.x.shape[1 + i]} + 2*{conv.padding[i]} - {conv.dilation[i]}*"
-            f"({conv.w.shape[2 + i]}-1) - 1)/{conv.stride[i]}) + 1 = {conv.output.shape[1 + i]}"
-            for i, axis in enumerate(("OH", "OW"))
-        ]
+        return ConvolutionScene(self.engine.conv).formulas()  # the forward pass's output size
 
     def note(self) -> str:
         conv = self.engine.conv

@@ -21,6 +21,14 @@ EMPTY_BLOCKS = {"x": [], "y": [], "width": [], "height": []}
 FILLS = ("input_fill", "padding_fill", "weight_fill", "copy_fill")  # one source a `kind`
 
 
+def output_size_rule(conv: Convolution, i: int) -> str:
+    """PyTorch's output size of a convolution along axis i (0 rows, 1 columns), with its
+    numbers: every layer that draws a Convolution says it so."""
+    n, k = conv.x.shape[1 + i], conv.w.shape[2 + i]  # input and kernel size on this axis
+    p, s, d = conv.padding[i], conv.stride[i], conv.dilation[i]
+    return f"floor(({n} + 2*{p} - {d}*({k}-1) - 1)/{s}) + 1"
+
+
 class ConvolutionScene(Scene):
     """A Convolution drawn cell by cell, or block by block where cells are too small."""
 
@@ -162,10 +170,7 @@ class ConvolutionScene(Scene):
         )
 
     def _formula(self, i: int) -> str:
-        conv = self.engine
-        n, k = conv.x.shape[1 + i], conv.w.shape[2 + i]  # input and kernel size on this axis
-        p, s, d = conv.padding[i], conv.stride[i], conv.dilation[i]
-        return f"floor(({n} + 2*{p} - {d}*({k}-1) - 1)/{s}) + 1"
+        return output_size_rule(self.engine, i)
 
     def note(self) -> str:
         """How many padded cells no window covers, and why; empty when every cell is covered."""

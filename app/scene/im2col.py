@@ -17,9 +17,11 @@ from math import ceil
 import numpy as np
 
 from app.engine import Convolution
+from app.engine.checks import window
 from app.scene.base import Scene
 from app.scene.blocks import LEGIBLE_CELL_PX, cell_centres
 from app.scene.code import Code, im2col_code
+from app.scene.convolution import output_size_rule
 from app.scene.layout import CHAR_PX, GAP, LABEL_PX, MAX_CELL_PX, MIN_CELL_PX, SCREEN, Box
 from app.scene.small import block_images, padded_kinds
 from app.scene.style import CELL, INPUT, OUTPUT, PADDING, WEIGHT, format_values
@@ -306,11 +308,12 @@ class Im2colScene(Scene):
             r, p = np.indices((R, P)).reshape(2, -1)
             # Each x_col cell has the kind of the padded cell it copies.
             FH, FW = conv.w.shape[2:]
-            rest = r % (FH * FW)  # the kernel cell of x_col's row r
+            tap_row, tap_col = np.divmod(r % (FH * FW), FW)  # the kernel cell of x_col's row r
             i, j = np.divmod(p, OW)  # the window of column p
-            rows = i * conv.stride[0] + rest // FW * conv.dilation[0]
-            cols = j * conv.stride[1] + rest % FW * conv.dilation[1]
-            x_kind = kind[rows, cols]
+            (sh, sw), (dh, dw) = conv.stride, conv.dilation
+            window_rows = np.array([window(a, FH, sh, dh) for a in range(OH)])  # (OH, FH)
+            window_cols = np.array([window(a, FW, sw, dw) for a in range(OW)])  # (OW, FW)
+            x_kind = kind[window_rows[i, tap_row], window_cols[j, tap_col]]
             k, q = np.indices((K, R)).reshape(2, -1)
             in_group = q // Rg == k // Kg
             xs = [ix, cx + p + 0.5, wx + q + 0.5, np.full(K, bx + 0.5)]
@@ -360,7 +363,4 @@ class Im2colScene(Scene):
         return f"step {n + 1}/{len(self)}:  w_row[{step.filter}] @ x_col[:, {p}] + b = {value}"
 
     def _formula(self, i: int) -> str:
-        conv = self.engine
-        n, k = conv.x.shape[1 + i], conv.w.shape[2 + i]
-        p, s, d = conv.padding[i], conv.stride[i], conv.dilation[i]
-        return f"floor(({n} + 2*{p} - {d}*({k}-1) - 1)/{s}) + 1"
+        return output_size_rule(self.engine, i)

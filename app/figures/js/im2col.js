@@ -80,12 +80,12 @@ function vector(values, integer) {
 
 function readout_html(m, n, at) {
   const {k, i, j, g, p} = at
+  // The group's rows of x_col, which are its columns of w_row.
   const Rg = m.Cg * m.FH * m.FW, rows = m.G > 1 ? `${g * Rg}:${(g + 1) * Rg}` : ":"
   const [xs, ws] = column_values(m, at)
   let dot = 0
   for (let q = 0; q < xs.length; q++) dot += xs[q] * ws[q]
   const b = cells.data.value[m.C * m.Hp * m.Wp + m.K * Rg + k], o = outputs.data.value[n]
-  const cols = m.G > 1 ? `${g * Rg}:${(g + 1) * Rg}` : ":"
   let html = `<div class="roles"><b class="blue">blue</b>: the window, and its column of x_col · `
   html += `<b class="red">red</b>: filter w${k} as row ${k} of w_row, and b${k} · `
   html += `<b class="green">green</b>: their product, the output cell</div>`
@@ -93,12 +93,12 @@ function readout_html(m, n, at) {
   html += `column ${p} of x_col (window o[${i},${j}]) · row ${k} of w_row</div>`
   html += `<div class="channel"><span class="what">x_col[${rows}, ${p}]</span> = `
   html += `<span class="vector">[${escape(vector(xs, m.integer))}]</span></div>`
-  html += `<div class="channel"><span class="what">w_row[${k}, ${cols}]</span> = `
+  html += `<div class="channel"><span class="what">w_row[${k}, ${rows}]</span> = `
   html += `<span class="vector">[${escape(vector(ws, m.integer))}]</span></div>`
   html += `<div class="sum">dot product ${escape(fmt(dot, m.integer))} + b${k} `
   html += `${escape(fmt(b, m.integer))} = <b class="value">${escape(fmt(o, m.integer))}</b></div>`
   html += `<div class="notation" title="Row k of the product is output block k, read row by row">`
-  const notation = `V[${k}, ${p}] = w_row[${k}, ${cols}] @ x_col[${rows}, ${p}] + b[${k}]`
+  const notation = `V[${k}, ${p}] = w_row[${k}, ${rows}] @ x_col[${rows}, ${p}] + b[${k}]`
   html += `${escape(`${notation}  # o[${i},${j},${k}] = ${fmt(o, m.integer)}`)}</div>`
   const ratio = (m.R * m.P) / (m.C * m.H * m.W)
   html += `<div class="note">x_col is ${m.R}x${m.P}: ${ratio.toFixed(1)} times the input's values</div>`
