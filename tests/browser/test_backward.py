@@ -4,15 +4,12 @@ engine's, its finished gradients are autograd's, and dx as a convolution shows d
 import numpy as np
 import torch
 from support.reading import cells_at, meta
+from support.serving import address
 
 from app.layers import DemoSettings
 from app.scene.style import format_values
 
 CONFIGURATION = dict(mode="backward", seed=6, depth=2, n_filters=2, stride=1, height=4, width=4)
-
-
-def address(server, **settings):
-    return server.url + "?" + "&".join(f"{key}={value}" for key, value in settings.items())
 
 
 def shown_gradients(page):

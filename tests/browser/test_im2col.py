@@ -8,16 +8,13 @@ import numpy as np
 import torch
 from support.oracles import direct_loop
 from support.reading import cells_at, meta, origins, screen_point
+from support.serving import address
 from torch.nn.functional import unfold as torch_unfold
 
 from app.layers import DemoSettings
 from app.scene.style import format_values
 
 CONFIGURATION = dict(mode="im2col", seed=4, depth=4, n_filters=4, groups=2, padding_mode="reflect")
-
-
-def address(server, **settings):
-    return server.url + "?" + "&".join(f"{key}={value}" for key, value in settings.items())
 
 
 def unfold(conv) -> np.ndarray:

@@ -6,6 +6,7 @@ import re
 import numpy as np
 from support.oracles import scatter_loop
 from support.reading import cells_at, meta, origins
+from support.serving import address
 
 from app.layers import DemoSettings
 from app.scene.style import format_values
@@ -14,10 +15,6 @@ CONFIGURATION = dict(
     mode="transposed", seed=3, height=4, width=3, depth=2, n_filters=2, stride=2, padding=1,
     output_padding=1, kernel_height=3, kernel_width=2,
 )  # fmt: skip
-
-
-def address(server, **settings):
-    return server.url + "?" + "&".join(f"{key}={value}" for key, value in settings.items())
 
 
 def test_transposed_mode_moves_and_its_running_sums_are_the_engines(server, page):

@@ -56,6 +56,11 @@ def stop_group(process: subprocess.Popen) -> None:
             process.wait()
 
 
+def address(server: Server, **settings: object) -> str:
+    """The server's page with these settings in its query, as a person would type them."""
+    return server.url + "?" + "&".join(f"{key}={value}" for key, value in settings.items())
+
+
 class Server:
     """`python -m panel serve app` in its own session, stopped by process group."""
 
