@@ -3,6 +3,7 @@ repaint from a scene."""
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from importlib.resources import files
 
@@ -11,17 +12,25 @@ from bokeh.core.properties import value
 from bokeh.core.property.vectorization import Field
 from bokeh.layouts import column, row
 from bokeh.models import (
+    AllIndices,
     Button,
+    CDSView,
     CheckboxGroup,
     ColumnDataSource,
     CustomJS,
     Div,
     GlyphRenderer,
+    ImageRGBA,
     InlineStyleSheet,
     Range1d,
+    Rect,
     Segment,
+    Selection,
     Slider,
+    Text,
+    UnionRenderers,
 )
+from bokeh.models.glyph import Glyph
 from bokeh.plotting import figure
 
 from app.figures.lesson import Lesson
@@ -70,6 +79,69 @@ def same_columns(old: dict, new: dict) -> bool:
     return True
 
 
+class Draw:
+    """Adds glyph renderers to a figure with no more models than BokehJS needs to draw them.
+
+    Every model of a session is built, walked and serialized for each visitor, several times
+    over. Bokeh's figure methods give each renderer three glyphs (its own, a copy for when
+    something else is selected, one for when it is muted) and each a view and a filter of
+    its own; the demo never selects or mutes, so here a renderer has its one glyph (BokehJS
+    derives the other looks itself if ever asked), and the views (which BokehJS keeps a
+    renderer's indices in) share one filter that keeps every row. With the sources' shared
+    selection (see AnimatedFigure) that is a hundred models fewer a figure."""
+
+    def __init__(self, figure: figure) -> None:
+        self.figure = figure
+        self.every_row = AllIndices()
+
+    def _add(self, glyph: Glyph, source: ColumnDataSource, name: str | None) -> GlyphRenderer:
+        renderer = GlyphRenderer(
+            glyph=glyph, data_source=source, view=CDSView(filter=self.every_row), name=name
+        )
+        self.figure.renderers.append(renderer)
+        return renderer
+
+    def rect(
+        self, x: str, y: str, width: object, height: object, *, source: ColumnDataSource,
+        name: str | None = None, **style: object,
+    ) -> GlyphRenderer:  # fmt: skip
+        return self._add(Rect(x=x, y=y, width=width, height=height, **style), source, name)
+
+    def text(
+        self, x: str, y: str, *, text: str, source: ColumnDataSource, name: str | None = None,
+        **style: object,
+    ) -> GlyphRenderer:  # fmt: skip
+        return self._add(Text(x=x, y=y, text=text, **style), source, name)
+
+    def segment(
+        self, x0: str, y0: str, x1: str, y1: str, *, source: ColumnDataSource,
+        name: str | None = None, **style: object,
+    ) -> GlyphRenderer:  # fmt: skip
+        return self._add(Segment(x0=x0, y0=y0, x1=x1, y1=y1, **style), source, name)
+
+    def image_rgba(
+        self, image: str, x: str, y: str, dw: str, dh: str, *, source: ColumnDataSource,
+        name: str | None = None,
+    ) -> GlyphRenderer:  # fmt: skip
+        return self._add(ImageRGBA(image=image, x=x, y=y, dw=dw, dh=dh), source, name)
+
+
+# An action's whole code: the script's functions compiled once a page for each action, with
+# the script's arguments (as Bokeh compiles a CustomJS), then this action's line run.
+RUN_ACTION = """
+const compiled = (script._actions ??= new Map())
+let run = compiled.get(ACTION)
+if (run === undefined) {
+  const args = script.args instanceof Map ? Object.fromEntries(script.args) : script.args
+  const body = new Function(
+    ...Object.keys(args), "cb_obj", "cb_data", `"use strict";\n${script.code}\n${ACTION}`)
+  run = (obj, data) => body(...Object.values(args), obj, data)
+  compiled.set(ACTION, run)
+}
+run(cb_obj, cb_data)
+"""
+
+
 @cache
 def script(names: tuple[str, ...]) -> str:
     """A layer's browser code: the shared controls and reach, then its own files under js/."""
@@ -95,20 +167,27 @@ class AnimatedFigure:
         self.autoplay = autoplay  # whether it starts moving on load (reduced motion aside)
         self._frame: dict[str, float] = {}  # the picture's size, in pixels and in cells
         self._fit_pending = False
+        self._script: CustomJS | None = None  # the layer's script, made with the first action
         names = ("meta", "edit", "box", "labels", *self.SOURCES)
-        self.sources = {name: ColumnDataSource(name=f"{prefix}_{name}") for name in names}
+        # Nothing is ever selected here: one empty selection and one policy serve every source.
+        nothing, union = Selection(), UnionRenderers()
+        self.sources = {
+            name: ColumnDataSource(name=f"{prefix}_{name}", selected=nothing,
+                                   selection_policy=union)
+            for name in names
+        }  # fmt: skip
         self.sources["edit"].data = {"cell": [""]}
         self.sources["box"].data = {"width": [], "height": []}  # the browser's, when it says
         self.figure = figure(
             tools="", toolbar_location=None, name=f"{prefix}_figure", min_border=4,
-            styles=NO_SQUEEZE,
+            styles=NO_SQUEEZE, x_axis_type=None, y_axis_type=None, title=None,
+            x_range=Range1d(0, 1), y_range=Range1d(1, 0),  # y downwards
         )  # fmt: skip
-        self.figure.x_range, self.figure.y_range = Range1d(0, 1), Range1d(1, 0)  # y downwards
-        self.figure.axis.visible = self.figure.grid.visible = False
         self.figure.outline_line_color = None
+        self.draw = Draw(self.figure)
         self.values: list[GlyphRenderer] = []  # the text glyphs of cell values, set by _draw
         self._draw()
-        headings = self.figure.text("x", "y", text="text", source=self.sources["labels"],
+        headings = self.draw.text("x", "y", text="text", source=self.sources["labels"],
                                     text_font_size="13px", text_font=value("monospace"),
                                     text_baseline="alphabetic")  # fmt: skip
         self._clear()
@@ -212,15 +291,24 @@ class AnimatedFigure:
             source.data = {**{key: [] for key in fields}, **source.data}
 
     def action(self, code: str) -> CustomJS:
-        """A CustomJS that runs `code` with every source, widget and function at hand."""
-        args = dict(self.sources)
-        args.update(
-            readout=self.readout, slider=self.slider, speed=self.speed, toggle=self.toggle,
-            kernel_note=self.kernel_note,
-            finished=self.finished, demo=self.layout, figure=self.figure,
-            contract={**CONTRACT, "aside_px": self.aside_px, "autoplay": self.autoplay},
-        )  # fmt: skip
-        return CustomJS(args=args, code=f"{script(self.SCRIPT)}\n{code}")
+        """A CustomJS that runs `code` with every source, widget and function at hand.
+
+        The layer's script (about 23 KB) and its forty arguments travel once, in the figure's
+        `script` model; each action names only that and its own line of code."""
+        if self._script is None:
+            args = dict(self.sources)
+            args.update(
+                readout=self.readout, slider=self.slider, speed=self.speed, toggle=self.toggle,
+                kernel_note=self.kernel_note,
+                finished=self.finished, demo=self.layout, figure=self.figure,
+                contract={**CONTRACT, "aside_px": self.aside_px, "autoplay": self.autoplay},
+            )  # fmt: skip
+            self._script = CustomJS(
+                args=args, code=script(self.SCRIPT), name=f"{self.prefix}_script"
+            )
+        return CustomJS(
+            args={"script": self._script}, code=RUN_ACTION.replace("ACTION", json.dumps(code))
+        )
 
     def _connect(self) -> None:
         self.toggle.js_on_click(self.action("toggle_movement()"))

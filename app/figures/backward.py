@@ -21,19 +21,19 @@ class BackwardFigure(AnimatedFigure):
     PREFIX = "back"
 
     def _draw(self) -> None:
-        s, fig = self.sources, self.figure
+        s, draw = self.sources, self.draw
         for name, colour in FILLS.items():
-            fig.rect("x", "y", CELL, CELL, source=s[name], fill_color=colour, line_color=None)
+            draw.rect("x", "y", CELL, CELL, source=s[name], fill_color=colour, line_color=None)
         style = {"text_font": value("monospace"), "text_align": "center",
                  "text_baseline": "middle"}  # fmt: skip
         self.values = [
-            fig.text(
+            draw.text(
                 "x", "y", text="text", source=s[name], name=f"{self.prefix}_{name}_glyph", **style
             )
             for name in ("cell_text", "gradient_text")
         ]
         for name, (colour, width, dash) in MARKS.items():
-            fig.rect(
+            draw.rect(
                 "x", "y", CELL, CELL, source=s[name], fill_alpha=0, line_color=colour,
                 line_width=width, line_dash=dash, name=f"{self.prefix}_{name}_glyph",
             )  # fmt: skip

@@ -29,13 +29,13 @@ class ConvolutionFigure(AnimatedFigure):
     def _cells(self, name: str, **style: object) -> GlyphRenderer:
         """A one-cell rectangle at each (x, y) of source `name`."""
         source = self.sources[name]
-        return self.figure.rect(
+        return self.draw.rect(
             "x", "y", CELL, CELL, source=source, name=f"{self.prefix}_{name}_glyph", **style
         )
 
     def _draw(self) -> None:
-        s, fig = self.sources, self.figure
-        fig.image_rgba(
+        s, draw = self.sources, self.draw
+        draw.image_rgba(
             "image", "x", "y", "dw", "dh", source=s["images"], name=f"{self.prefix}_images_glyph"
         )
         self.fills = {
@@ -44,13 +44,13 @@ class ConvolutionFigure(AnimatedFigure):
         }
         # Where cells are too small to draw one by one, a block of one colour is one rectangle.
         for name, colour in (("weight_blocks", WEIGHT), ("output_block_fill", OUTPUT)):
-            fig.rect("x", "y", "width", "height", source=s[name], fill_color=colour,
+            draw.rect("x", "y", "width", "height", source=s[name], fill_color=colour,
                      line_color=None)  # fmt: skip
         # One scalar pattern over the few unvisited cells: a per-cell pattern costs a canvas each.
         self._cells("unvisited", fill_alpha=0, line_color=None, hatch_pattern="/",
                     hatch_color="#888888", hatch_scale=6)  # fmt: skip
         # Pointer targets: one transparent rectangle an output block, however many cells.
-        self.output_cells = fig.rect(
+        self.output_cells = draw.rect(
             "x", "y", "width", "height", source=s["output_blocks"], fill_alpha=0, line_color=None
         )
         style = {
@@ -59,10 +59,10 @@ class ConvolutionFigure(AnimatedFigure):
             "background_fill_color": "white",
         }
         self.values = [
-            fig.text("x", "y", text=column, source=s[name], text_font=value("monospace"), **style)
+            draw.text("x", "y", text=column, source=s[name], text_font=value("monospace"), **style)
             for name, column in (("cell_text", "text"), ("output_text", "shown"))
         ]
-        fig.segment("x0", "y0", "x1", "y1", source=s["links"], line_color="black", line_width=1)
+        draw.segment("x0", "y0", "x1", "y1", source=s["links"], line_color="black", line_width=1)
         for name, (colour, width, dash) in MARKS.items():
             self._cells(name, fill_alpha=0, line_color=colour, line_width=width, line_dash=dash)
         self._cells("preview", fill_alpha=0, line_color=BLUE, line_dash="dotted", line_width=2)

@@ -27,22 +27,22 @@ class Im2colFigure(AnimatedFigure):
     PREFIX = "im2col"
 
     def _draw(self) -> None:
-        s, fig = self.sources, self.figure
-        fig.image_rgba("image", "x", "y", "dw", "dh", source=s["images"])
-        fig.rect("x", "y", "width", "height", source=s["blocks"], fill_color="colour",
+        s, draw = self.sources, self.draw
+        draw.image_rgba("image", "x", "y", "dw", "dh", source=s["images"])
+        draw.rect("x", "y", "width", "height", source=s["blocks"], fill_color="colour",
                  line_color=None)  # fmt: skip
         for name, colour in FILLS.items():
-            fig.rect("x", "y", CELL, CELL, source=s[name], fill_color=colour, line_color=None)
+            draw.rect("x", "y", CELL, CELL, source=s[name], fill_color=colour, line_color=None)
         centred = {"text_align": "center", "text_baseline": "middle"}
         style = {"text_font": value("monospace"), **centred}
         self.values = [
-            fig.text(
+            draw.text(
                 "x", "y", text=column, source=s[name], name=f"{self.prefix}_{name}_glyph", **style
             )
             for name, column in (("cell_text", "text"), ("output_text", "shown"))
         ]
         for name, (colour, width, dash) in BANDS.items():
-            fig.rect(
+            draw.rect(
                 "x", "y", "width", "height", source=s[name], fill_alpha=0, line_color=colour,
                 line_width=width, line_dash=dash, name=f"{self.prefix}_{name}_glyph",
             )  # fmt: skip

@@ -21,16 +21,16 @@ class TransposedFigure(AnimatedFigure):
     PREFIX = "tconv"
 
     def _draw(self) -> None:
-        s, fig = self.sources, self.figure
+        s, draw = self.sources, self.draw
         for name, colour in FILLS.items():
-            fig.rect("x", "y", CELL, CELL, source=s[name], fill_color=colour, line_color=None)
+            draw.rect("x", "y", CELL, CELL, source=s[name], fill_color=colour, line_color=None)
         centred = {"text_align": "center", "text_baseline": "middle"}
         style = {"text_font": value("monospace"), **centred}
         self.values = [
-            fig.text("x", "y", text="text", source=s[name], name=f"tconv_{name}_glyph", **style)
+            draw.text("x", "y", text="text", source=s[name], name=f"tconv_{name}_glyph", **style)
             for name in ("cell_text", "output_text")
         ]
-        fig.segment("x0", "y0", "x1", "y1", source=s["links"], line_color="black", line_width=1)
+        draw.segment("x0", "y0", "x1", "y1", source=s["links"], line_color="black", line_width=1)
         for name, (colour, width, dash) in MARKS.items():
-            fig.rect("x", "y", CELL, CELL, source=s[name], fill_alpha=0, line_color=colour,
+            draw.rect("x", "y", CELL, CELL, source=s[name], fill_alpha=0, line_color=colour,
                      line_width=width, line_dash=dash, name=f"tconv_{name}_glyph")  # fmt: skip
