@@ -56,6 +56,7 @@ def repaint_times(page, url: str, rounds: int, settle_ms: int) -> list[float]:
     page.goto(url)
     page.wait_for_function(READY)
     page.evaluate(WATCH, ["stride"])
+    page.get_by_role("button", name="Settings", exact=True).click()
     select = page.get_by_role("combobox", name="Stride (rows)")
     select.evaluate(
         "el => el.addEventListener('change', () => { window.__changed = performance.now() }, true)"

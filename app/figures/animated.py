@@ -28,6 +28,7 @@ from bokeh.models import (
     Selection,
     Slider,
     Text,
+    Toggle,
     UnionRenderers,
 )
 from bokeh.models.glyph import Glyph
@@ -158,7 +159,7 @@ class AnimatedFigure:
 
     def __init__(
         self, prefix: str | None = None, *, write_url: bool = False, aside_px: int = 0,
-        autoplay: bool = True, theme: str = "light",
+        autoplay: bool = True, theme: str = "light", settings: bool = False,
     ) -> None:  # fmt: skip
         prefix = prefix or self.PREFIX
         self.prefix = prefix  # model names start with it, so two demos share a page
@@ -218,9 +219,17 @@ class AnimatedFigure:
         )  # fmt: skip
         # The layer as code and its cost under the demo; on a served page, how to embed it.
         self.lesson = Lesson(prefix, touch, share=write_url)
+        # Where the page has settings, they open from here (the page makes them then).
+        self.settings_toggle = (
+            Toggle(label="Settings", name=f"{prefix}_settings_toggle", stylesheets=touch)
+            if settings
+            else None
+        )
+        toggles = [*self.lesson.buttons.values(), *filter(None, [self.settings_toggle])]
         controls = column(
             self.kernel_note, self.toggle, row(self.back, self.forward), self.slider, self.speed,
-            row(self.finished, *self.lesson.buttons.values()), self.readout, width=CONTROLS_PX,
+            row(self.finished, *toggles, styles={"flex-wrap": "wrap"}), self.readout,
+            width=CONTROLS_PX,
         )  # fmt: skip
         # The figure pans inside its own box where even its smallest cells are wider than the
         # window; the controls go under it where they do not fit beside it.

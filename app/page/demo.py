@@ -14,7 +14,7 @@ from app.figures.animated import NO_SQUEEZE, THEMES
 from app.layers import DRAWING, LAYERS, DemoSettings
 from app.page.address import AddressBar
 from app.page.deferred import Deferred
-from app.page.sidebar import SettingsPanel
+from app.page.sidebar import Messages, SettingsPanel
 from app.scene.layout import SCREEN
 from app.settings import SEED_MAX
 from app.settings.query import (
@@ -25,6 +25,11 @@ from app.settings.query import (
     shown,
 )  # fmt: skip
 
+# Run in the browser when the settings' column is shown or hidden.
+SCROLL_TO_SETTINGS = """
+if (cb_obj.visible) setTimeout(() => Bokeh.index.find_one(cb_obj)?.el.scrollIntoView(
+  {block: "nearest"}), 50)
+"""
 REVEAL_MS = 100  # a figure made after the page loaded is shown this long after it arrives
 SIDEBAR_PX = 340  # the settings' column, with its margins, beside the demo on a wide screen
 LEAST_BOX_PX, MOST_BOX_PX = 200, 4000  # what a browser's report of its room is held to
@@ -47,6 +52,9 @@ class ConvolutionDemo(pn.viewable.Viewer):
     address_step = param.Boolean(False, doc="Whether the address named a step (then kept)")
     write_url = param.Boolean(False, doc="Keep the settings and the paused step in the URL")
     box = param.NumericTuple(SCREEN, length=2, doc="The pixels the browser leaves the figure")
+    show_settings = param.Boolean(
+        False, doc="Whether the settings are open (made when first opened; never with embed)"
+    )
 
     def __init__(self, settings: DemoSettings | None = None, **params) -> None:
         own = {key: params.pop(key) for key in list(params) if key in DemoSettings.param}
@@ -58,16 +66,22 @@ class ConvolutionDemo(pn.viewable.Viewer):
         self._shown: set[str] = set()  # the figures the layer on screen shows
         self._pending: set[str] = set()  # figures made after page load, shown a tick later
         self._live = False  # whether the page is served: figures made later start themselves
-        self.sidebar = SettingsPanel(self.settings, notices=self.notices)
+        self.sidebar: SettingsPanel | None = None  # made when the settings are first opened
         # The demo comes first: on a narrow screen the settings go under it, and the keyboard
         # reaches Toggle Movement before every setting. Messages stand above the demo.
-        self.stage = pn.Column(self.sidebar.messages, styles=NO_SQUEEZE, margin=0)
+        self.messages = Messages(self.settings, notices=self.notices)
+        self.stage = pn.Column(self.messages, styles=NO_SQUEEZE, margin=0)
+        self.aside = pn.Column(visible=False, margin=0)  # the settings' place, beside or under
+        # What is opened is brought into view: under the demo, it may lie past the fold.
+        self.aside.jscallback(visible=SCROLL_TO_SETTINGS)
         default = LAYERS[DemoSettings.param.mode.default].figure
         self._figure(default.PREFIX, default)
         if self.embed:
             self._layout = pn.Column(self.stage, margin=0)
         else:
-            self._layout = pn.Row(self.stage, self.sidebar, styles={"flex-wrap": "wrap"})
+            self._layout = pn.Row(self.stage, self.aside, styles={"flex-wrap": "wrap"})
+        self.param.watch(self._open_settings, "show_settings")
+        self._open_settings()
         self._show(self.step)
         self.settings.param.watch(self._repaint, ["conv", *DRAWING])
         doc = pn.state.curdoc
@@ -143,7 +157,11 @@ class ConvolutionDemo(pn.viewable.Viewer):
         figure = kind(
             prefix, write_url=self.write_url and prefix == kind.PREFIX,
             aside_px=0 if self.embed else SIDEBAR_PX, autoplay=self.autoplay, theme=self.theme,
+            settings=not self.embed,
         )  # fmt: skip
+        if figure.settings_toggle is not None:
+            figure.settings_toggle.active = self.show_settings
+            figure.settings_toggle.on_change("active", self._settings_pressed)
         figure.sources["edit"].on_change("data", self._cell_tapped)
         figure.sources["box"].on_change("data", self._box_reported)
         self.figures[prefix] = figure
@@ -186,7 +204,25 @@ class ConvolutionDemo(pn.viewable.Viewer):
         # anything else, which names no cell.
         cells = new.get("cell") if isinstance(new, dict) else None
         cell = cells[0] if isinstance(cells, list) and len(cells) == 1 else ""
+        if cell and not self.embed:
+            self.show_settings = True  # the cell's editor stands among the settings: made first
         self.settings.tapped = str(cell)[:40]
+
+    def _settings_pressed(self, attr: str, old: bool, new: bool) -> None:
+        self.show_settings = bool(new)
+
+    def _open_settings(self, *events: param.parameterized.Event) -> None:
+        """Shows or hides the settings, making them the first time; every layer's Settings
+        button says which."""
+        if self.embed:
+            return
+        if self.show_settings and self.sidebar is None:
+            self.sidebar = SettingsPanel(self.settings)
+            self.aside.objects = [self.sidebar]
+        self.aside.visible = self.show_settings
+        for figure in self.figures.values():
+            if figure.settings_toggle is not None:
+                figure.settings_toggle.active = self.show_settings
 
     def _repaint(self, *events: param.parameterized.Event) -> None:
         # One patch for the whole repaint: the browser then redraws once, not once a source.

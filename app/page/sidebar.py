@@ -45,22 +45,37 @@ def choice(settings: DemoSettings, name: str) -> Choice:
     return Choice.from_param(parameter, label=label, options=options, width=145)
 
 
-class SettingsPanel(pn.viewable.Viewer):
-    """Widgets for one DemoSettings, the output-size formula, the messages, the cell editor."""
+class Messages(pn.viewable.Viewer):
+    """What was wrong with the address, and why the last setting was refused: above the demo,
+    from the start, whether the settings are open or not."""
 
     settings = param.ClassSelector(class_=DemoSettings)
     notices = param.List(default=[], item_type=str, doc="What was wrong with the address")
 
     def __init__(self, settings: DemoSettings, **params) -> None:
         super().__init__(settings=settings, **params)
-        s = settings
         # Messages quote what a person typed: shown as text, never as markup.
-        self.message = Notice(text=s.param.error, kind="danger")
+        self.message = Notice(text=settings.param.error, kind="danger")
         self.notice = Notice()
         if self.notices:
             listed = "".join(f"\n- {notice}" for notice in self.notices)
             self.notice.text = f"The address had values that do not fit:{listed}"
-        self.messages = pn.Column(self.notice, self.message, width=320, margin=(0, 5))
+        self._layout = pn.Column(self.notice, self.message, width=320, margin=(0, 5))
+
+    def __panel__(self) -> pn.viewable.Viewable:
+        return self._layout
+
+
+class SettingsPanel(pn.viewable.Viewer):
+    """Widgets for one DemoSettings, the output-size formula, the downloads, the cell editor.
+    Made when a visitor first opens the settings: most visitors of a lecture never do, and
+    these widgets are half of what a session would otherwise build."""
+
+    settings = param.ClassSelector(class_=DemoSettings)
+
+    def __init__(self, settings: DemoSettings, **params) -> None:
+        super().__init__(settings=settings, **params)
+        s = settings
         self.explanation = pn.pane.Markdown(explain(s), width=300, stylesheets=[CODE_CSS])
         s.param.watch(Deferred(lambda: setattr(self.explanation, "object", explain(s))), "conv")
         self.groups = Choice(label="Groups", options=s.divisors(), value=s.groups, width=145)
@@ -101,7 +116,6 @@ class SettingsPanel(pn.viewable.Viewer):
             pn.Row(switch(s, "dx_as_convolution"), visible=self._reads("dx_as_convolution")),
             width=320,
         )
-        # Its messages stand above the demo (the page puts them there), not here.
         self._layout = pn.Column(self._controls, self.explanation, CellEditor(s))
 
     def _padding_mode(self) -> Choice:

@@ -38,11 +38,12 @@ def test_axe_finds_no_serious_fault_on_any_layer(server, page, query, demo):
     assert faults(page) == []
 
 
-def test_axe_finds_no_serious_fault_in_the_code_the_cost_and_share(server, page):
+def test_axe_finds_no_serious_fault_in_the_code_the_cost_share_and_settings(server, page):
     page.open(server.url + "?seed=1&padding_mode=reflect&autoplay=false")
     for name in ("Code", "Cost", "Share"):
         page.page.get_by_role("button", name=name, exact=True).click()
     page.page.get_by_text("Output values:").wait_for()
+    page.open_settings()
     assert faults(page) == []
 
 

@@ -64,6 +64,7 @@ def test_the_finished_gradients_are_autograds_and_dx_as_a_convolution_shows_dx(s
     assert rest == format_values(w.grad.numpy().astype(int)) + format_values(
         b.grad.numpy().astype(int)
     )
+    page.open_settings()
     page.page.get_by_text("Show dx as a convolution").click()
     page.wait_for("twin")
     page.page.get_by_text("dx as a convolution.").wait_for()

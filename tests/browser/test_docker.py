@@ -45,7 +45,7 @@ def test_the_image_serves_the_demo_as_no_root_user_and_reports_healthy(demo_imag
     container = Container(demo_image)
     try:
         context = browser.new_context()
-        page = Page(context.new_page()).open(container.url + "?seed=1")
+        page = Page(context.new_page()).open(container.url + "?seed=1").open_settings()
         assert moves(page)
         page.page.get_by_role("combobox", name="Stride (rows)").select_option("1")
         page.page.wait_for_function(

@@ -25,6 +25,7 @@ def test_embed_mode_plays_in_an_iframe_of_a_course_page_on_another_port(tmp_path
         frame = page.frame_locator("iframe")
         frame.get_by_role("button", name="Toggle Movement").wait_for(timeout=30_000)
         assert frame.get_by_role("button", name="New values").count() == 0  # no settings
+        assert frame.get_by_role("button", name="Settings", exact=True).count() == 0
         inner = page.frames[1]
         inner.wait_for_function(
             "() => Bokeh.documents[0].get_model_by_name('conv_meta').data.OH[0] === 5"

@@ -63,8 +63,8 @@ def repaint_seconds(page: Page, stride: str) -> float:
 def test_a_gif_is_drawn_aside_while_other_visitors_are_served(own_server, browser):
     context, other = browser.new_context(accept_downloads=True), browser.new_context()
     try:
-        page = Page(context.new_page()).open(own_server.url + HEAVY_GIF)
-        visitor = Page(other.new_page()).open(own_server.url + "?seed=2")
+        page = Page(context.new_page()).open(own_server.url + HEAVY_GIF).open_settings()
+        visitor = Page(other.new_page()).open(own_server.url + "?seed=2").open_settings()
         script = own_server.url.replace("/app", "/static/js/bokeh.min.js")
         with page.page.expect_download(timeout=120_000) as download:
             page.page.get_by_role("button", name="Download GIF").click()
@@ -89,7 +89,7 @@ def test_a_gif_is_drawn_aside_while_other_visitors_are_served(own_server, browse
 
 
 def test_a_refused_gif_says_why_in_the_page_and_one_line_in_the_log(own_server, page):
-    page.open(own_server.url + HUGE_GIF)
+    page.open(own_server.url + HUGE_GIF).open_settings()
     start = time.monotonic()
     page.page.get_by_role("button", name="Download GIF").click()
     page.page.get_by_text("No GIF: a GIF of 392 frames").wait_for()
@@ -149,6 +149,7 @@ def test_a_twin_past_the_caps_is_refused_before_anything_is_drawn(server, page):
     assert page.model("conv_demo", "model.visible") is True  # the default stays, moving
     # Reached through the widgets, the transposed layer and its formula stay as they were.
     page.open(server.url + TWIN_PAST_CAPS.replace("equivalent=true", "seed=1"), "tconv")
+    page.open_settings()
     before = page.model("tconv_meta", "model.data.N[0]")
     page.page.get_by_text("Show the equivalent direct convolution").click()
     page.page.get_by_text("the equivalent direct convolution: window reads").wait_for()
@@ -163,7 +164,7 @@ def test_a_tampered_tap_and_an_empty_upload_get_messages_not_exceptions(own_serv
     page.open(own_server.url + "?seed=1")
     page.model("conv_edit", "model.data = {cell: []}")
     page.model("conv_edit", "model.data = {cell: [1, 2]}")
-    page.open(own_server.url + "?mode=image&seed=1")
+    page.open(own_server.url + "?mode=image&seed=1").open_settings()
     chooser = page.page.get_by_label("Upload a PNG or JPEG")
     chooser.set_input_files({"name": "empty.png", "mimeType": "image/png", "buffer": b""})
     page.page.get_by_text("empty.png: the file is empty. The previous picture stays.").wait_for()

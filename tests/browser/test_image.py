@@ -28,7 +28,7 @@ def upload(page, name: str, data: bytes) -> None:
 
 
 def test_image_mode_shows_the_picture_and_moves_on_it(server, page):
-    page.open(server.url + "?mode=image&picture=astronaut&stride=1&seed=0")
+    page.open(server.url + "?mode=image&picture=astronaut&stride=1&seed=0").open_settings()
     C = page.model("conv_meta", "model.data.C[0]")
     shown = page.model("conv_images", f"Array.from(model.data.image[{C}])")
     assert shown == packed(picture("astronaut"))
@@ -41,7 +41,7 @@ def test_image_mode_shows_the_picture_and_moves_on_it(server, page):
 def test_sobel_on_an_uploaded_test_card_finds_its_edge(server, page):
     card = np.zeros((8, 8, 3), np.uint8)
     card[:, 4:] = (200, 120, 40)  # a vertical edge between columns 3 and 4
-    page.open(server.url + "?mode=image&kernel=sobel+x&stride=1&padding=1&seed=0")
+    page.open(server.url + "?mode=image&kernel=sobel+x&stride=1&padding=1&seed=0").open_settings()
     upload(page, "card.png", png(card))
     page.page.wait_for_function(
         "() => Bokeh.documents[0].get_model_by_name('conv_meta').data.Hp[0] === 10"
@@ -67,7 +67,7 @@ def test_sobel_on_an_uploaded_test_card_finds_its_edge(server, page):
 
 
 def test_bad_uploads_get_a_message_and_the_picture_stays(server, page):
-    page.open(server.url + "?mode=image&picture=coffee&stride=1&seed=0")
+    page.open(server.url + "?mode=image&picture=coffee&stride=1&seed=0").open_settings()
     C = page.model("conv_meta", "model.data.C[0]")
     before = page.model("conv_images", f"Array.from(model.data.image[{C}])")
     upload(page, "notes.png", b"these are lecture notes, not a picture")

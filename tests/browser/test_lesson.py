@@ -64,6 +64,7 @@ def test_the_cost_table_counts_the_layer_on_screen(server, page):
     page.open(server.url + "?autoplay=false")
     page.page.get_by_role("button", name="Cost", exact=True).click()
     page.page.get_by_text("= 2 * 3 * 3 * 3 + 2 = 56").wait_for()
+    page.open_settings()
     page.page.get_by_role("combobox", name="Filters").select_option("4")
     page.page.get_by_text("= 4 * 3 * 3 * 3 + 4 = 112").wait_for()
 
@@ -96,7 +97,7 @@ def test_padding_copies_show_their_values_and_point_to_their_originals(server, p
 
 
 def test_the_transposed_layer_refuses_a_padding_mode_by_name(server, page):
-    page.open(server.url + "?padding_mode=circular&autoplay=false")
+    page.open(server.url + "?padding_mode=circular&autoplay=false").open_settings()
     page.page.get_by_role("button", name="transposed").click()
     page.page.get_by_text("the transposed layer takes zeros only").wait_for()
     assert meta(page, "Hp") == 7  # the convolution stays on screen

@@ -67,6 +67,7 @@ def test_replicas_behind_haproxy_with_cookie_affinity_serve_working_demos(
             context = browser.new_context()
             try:
                 page = Page(context.new_page()).open(balancer.url + f"?seed={visit}")
+                page.open_settings()
                 page.page.get_by_role("combobox", name="Stride (rows)").select_option("1")
                 page.page.wait_for_function(
                     "() => Bokeh.documents[0].get_model_by_name('conv_meta').data.OH[0] === 5"

@@ -17,7 +17,7 @@ from app.settings.query import parse_settings
 
 
 def test_stride_and_padding_widgets_reshape_the_output_and_the_formula(server, page):
-    page.open(server.url)
+    page.open(server.url).open_settings()
     page.page.get_by_role("combobox", name="Stride (rows)").select_option("1")
     page.page.wait_for_function(
         "() => Bokeh.documents[0].get_model_by_name('conv_meta').data.OH[0] === 5"
@@ -35,7 +35,7 @@ def test_stride_and_padding_widgets_reshape_the_output_and_the_formula(server, p
 
 
 def test_impossible_setting_shows_its_message_and_keeps_the_last_demo(server, page):
-    page.open(server.url)
+    page.open(server.url).open_settings()
     page.page.get_by_role("combobox", name="Kernel height").select_option("9")
     message = page.page.get_by_text(re.compile("kernel height 9 .* padded input height 7"))
     message.wait_for()
@@ -175,7 +175,7 @@ def test_two_sessions_are_independent(server, browser, page):
     other_context = browser.new_context()
     try:
         other = Page(other_context.new_page()).open(server.url + "?seed=0")
-        page.open(server.url + "?seed=0")
+        page.open(server.url + "?seed=0").open_settings()
         page.page.get_by_role("combobox", name="Stride (rows)").select_option("1")
         page.page.wait_for_function(
             "() => Bokeh.documents[0].get_model_by_name('conv_meta').data.OH[0] === 5"
@@ -189,7 +189,7 @@ def test_two_sessions_are_independent(server, browser, page):
 
 def test_a_client_leaving_mid_change_leaves_the_server_healthy(server, browser, page):
     context = browser.new_context()
-    leaving = Page(context.new_page()).open(server.url)
+    leaving = Page(context.new_page()).open(server.url).open_settings()
     leaving.page.get_by_role("combobox", name="Depth (channels)").select_option("16")
     context.close()  # gone before the repaint reaches it
     page.open(server.url + "?depth=16")
@@ -198,7 +198,7 @@ def test_a_client_leaving_mid_change_leaves_the_server_healthy(server, browser, 
 
 
 def test_garbage_in_the_seed_field_gets_a_message_and_keeps_the_demo(server, page):
-    page.open(server.url + "?seed=5")
+    page.open(server.url + "?seed=5").open_settings()
     field = page.page.get_by_role("textbox", name="Seed")
     field.fill("<img src=x onerror=alert(1)>")
     field.press("Enter")
@@ -222,7 +222,7 @@ def test_several_worker_processes_serve_working_demos(browser):
             try:
                 tab = context.new_page()
                 tab.on("requestfailed", lambda request, failed=failed: failed.append(request.url))
-                page = Page(tab).open(server.url + "?seed=1")
+                page = Page(tab).open(server.url + "?seed=1").open_settings()
                 page.page.get_by_role("combobox", name="Stride (rows)").select_option("1")
                 page.page.wait_for_function(
                     "() => Bokeh.documents[0].get_model_by_name('conv_meta').data.OH[0] === 5"
@@ -241,7 +241,7 @@ def test_several_worker_processes_serve_working_demos(browser):
 
 
 def test_a_larger_picture_gets_a_larger_figure_with_every_cell_on_it(server, page):
-    page.open(server.url)
+    page.open(server.url).open_settings()
     for widget, choice, settings in (
         ("Filters", "4", DemoSettings(n_filters=4)),
         ("Stride (rows)", "1", DemoSettings(n_filters=4, stride=1)),
@@ -257,12 +257,47 @@ def test_a_larger_picture_gets_a_larger_figure_with_every_cell_on_it(server, pag
             int(geometry.width * geometry.cell_px) + 8,
             int(geometry.height * geometry.cell_px) + 8,
         ]
+        # The last cell drawn, with the figure scrolled into view (the settings were in it).
+        x, y = output_cell_centre(page, K - 1, OH - 1, OW - 1)
         box = page.model(
             "conv_figure",
             "(() => { const r = Bokeh.index.find_one(model).el.getBoundingClientRect();"
             " return [r.left, r.top, r.width, r.height] })()",
         )
         assert [round(box[2]), round(box[3])] == size
-        x, y = output_cell_centre(page, K - 1, OH - 1, OW - 1)  # the last cell drawn
         assert box[0] < x < box[0] + box[2] and box[1] < y < box[1] + box[3]
     assert page.errors == []
+
+
+def test_settings_open_on_request_in_view_and_keep_what_was_chosen(server, browser):
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    try:
+        page = Page(context.new_page()).open(server.url + "?seed=1&autoplay=false")
+        settings = page.page.get_by_role("button", name="Settings", exact=True)
+        stride = page.page.get_by_role("combobox", name="Stride (rows)")
+        assert stride.count() == 0
+        assert page.page.get_by_role("button", name="New values").count() == 0
+        page.open_settings()
+        # Under the demo on a laptop: brought into view, not left past the fold.
+        page.page.wait_for_function("() => window.scrollY > 200")
+        top = stride.evaluate("el => el.getBoundingClientRect().top")
+        assert 0 <= top < 768
+        stride.select_option("1")
+        page.page.wait_for_function(
+            "() => Bokeh.documents[0].get_model_by_name('conv_meta').data.OH[0] === 5"
+        )
+        settings.click()  # hidden ...
+        stride.wait_for(state="hidden")
+        settings.click()  # ... and shown again, as they were
+        stride.wait_for(state="visible")
+        assert stride.input_value() == "1"
+        page.page.evaluate("window.scrollTo(0, 0)")
+        settings.click()
+        stride.wait_for(state="hidden")
+        # A tap on an input cell opens them at the cell's editor.
+        x, y = screen_point(page, origins(page)[0][0] + 2.5, origins(page)[1][0] + 2.5)
+        page.page.mouse.click(x, y)
+        page.page.get_by_role("textbox", name="New value").wait_for()
+        assert stride.is_visible() and page.errors == []
+    finally:
+        context.close()

@@ -14,7 +14,7 @@ SEND = """([test, key, value]) => {
 def test_tampered_widget_values_are_refused_with_a_warning(browser):
     server = Server()  # its own log, to read its warnings
     try:
-        page = Page(browser.new_page()).open(server.url + "?seed=1")
+        page = Page(browser.new_page()).open(server.url + "?seed=1").open_settings()
         stride = "m => String(m.title).startsWith('Stride (rows)')"
         for value in ("99", "-1", "abc", "<script>alert(1)</script>", ""):
             page.page.evaluate(SEND, [stride, "value", value])

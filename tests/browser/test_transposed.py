@@ -59,7 +59,7 @@ def test_finished_transposed_output_equals_an_independent_loop(server, page):
 
 
 def test_switching_to_transposed_and_the_twin_in_the_page(server, page):
-    page.open(server.url + "?seed=5")
+    page.open(server.url + "?seed=5").open_settings()
     page.page.get_by_role("button", name="transposed").click()
     page.wait_for("tconv")
     assert page.model("conv_demo", "model.visible") is False

@@ -131,6 +131,14 @@ class Page:
             timeout=30_000,
         )
 
+    def open_settings(self) -> Page:
+        """Presses Settings, as a person does, and waits for the settings to be made and shown."""
+        self.page.get_by_role("button", name="Settings", exact=True).locator(
+            "visible=true"
+        ).first.click()
+        self.page.get_by_role("button", name="New values").wait_for(timeout=30_000)
+        return self
+
     def model(self, name: str, expression: str = "model"):
         """Evaluates `expression` with `model` bound to the page's Bokeh model called `name`."""
         return self.page.evaluate(

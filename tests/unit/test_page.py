@@ -57,3 +57,63 @@ def test_a_tap_on_copied_padding_points_to_the_cell_it_copies():
     settings.tapped = PADDING_CELL
     assert not editor.form.visible
     assert editor.message.text.startswith("padding cells copy input cells (padding_mode=reflect)")
+
+
+def session_document(**address: bytes):
+    """The document a served session sends its browser, built as the server builds it."""
+    from bokeh.document import Document
+    from panel.io.state import set_curdoc
+
+    doc = Document()
+    with set_curdoc(doc):
+        demo = ConvolutionDemo.from_address({key: [value] for key, value in address.items()})
+        pn.panel(demo).server_doc(doc, title="Convolution demo", location=False)
+    return demo, doc
+
+
+def test_a_session_builds_only_what_its_visitor_sees():
+    from bokeh.core.json_encoder import serialize_json
+    from bokeh.models import CustomJS
+
+    demo, doc = session_document(seed=b"1")
+    names = {getattr(model, "name", None) for model in doc.models}
+    assert {"conv_figure", "conv_toggle", "conv_readout", "conv_settings_toggle"} <= names
+    assert demo.sidebar is None and not demo.aside.visible  # the settings wait to be asked for
+    # Every model is built, walked and serialized for each visitor (376 models and 476 KB of
+    # JSON before the figures were made lean and the settings waited).
+    assert len(doc.models) <= 170
+    assert len(serialize_json(doc.to_json())) < 120_000
+    # The layer's script travels once: every other CustomJS names it.
+    scripts = [m for m in doc.models if isinstance(m, CustomJS) and len(m.code) > 5000]
+    assert [m.name for m in scripts] == ["conv_script"]
+    # A renderer is one glyph, and every source shares one empty selection.
+    renderers = demo.figures["conv"].figure.renderers
+    assert all(r.nonselection_glyph == "auto" and r.muted_glyph == "auto" for r in renderers)
+    assert len({id(source.selected) for source in demo.figures["conv"].sources.values()}) == 1
+
+
+def test_settings_are_made_when_first_opened_and_kept():
+    demo, doc = session_document(seed=b"1")
+    before = len(doc.models)
+    toggle = demo.figures["conv"].settings_toggle
+    toggle.active = True  # as the browser's Settings button sends it
+    assert demo.show_settings and demo.aside.visible and demo.sidebar is not None
+    assert len(doc.models) > before + 80  # the widgets arrive now
+    panel, stride = demo.sidebar, demo.settings.stride
+    toggle.active = False
+    assert not demo.aside.visible and demo.settings.stride == stride
+    demo.show_settings = True
+    assert demo.sidebar is panel and toggle.active  # the same widgets, the button says so
+    # A tap on a cell opens them: the cell's editor stands among them.
+    demo.show_settings = False
+    demo.figures["conv"].sources["edit"].data = {"cell": ["x,0,1,1"]}
+    assert demo.show_settings and demo.settings.tapped == "x,0,1,1"
+
+
+def test_an_embedded_demo_has_no_settings_to_open():
+    demo, _ = session_document(embed=b"true")
+    assert demo.figures["conv"].settings_toggle is None
+    demo.show_settings = True
+    assert demo.sidebar is None
+    demo.figures["conv"].sources["edit"].data = {"cell": ["x,0,1,1"]}
+    assert demo.sidebar is None
