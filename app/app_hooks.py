@@ -1,6 +1,7 @@
 """What `panel serve app` does once per server process, before any visitor (Bokeh's hook for
 directory apps): a hardened log and error replies, compressed responses, only the BokehJS
-bundles the page uses, and the poster of one step at poster.png."""
+bundles the page uses, no second check of each session's document, and the poster of one
+step at poster.png."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from collections.abc import Callable
 from bokeh.resources import Resources
 from bokeh.server.contexts import BokehServerContext
 from bokeh.server.tornado import BokehTornado
+from bokeh.settings import settings
 from tornado.web import GZipContentEncoding
 
 from app.page.poster import PosterHandler
@@ -20,6 +22,10 @@ UNUSED_BUNDLES = ("bokeh-gl",)  # the demo draws on a canvas (Panel needs the ta
 
 def on_server_loaded(server_context: BokehServerContext) -> None:
     harden_server()
+    # Bokeh checks every session's document for faults before sending it: a tenth of what a
+    # session costs the server, for documents this app builds the same way every time. The
+    # tests check them instead (tests/unit/test_page.py), layer by layer.
+    settings.perform_document_validation.set_value(False)
     # Panel's command line takes no Tornado setting, so the server of this process is found
     # among the live objects, once, and given Tornado's own gzip (the page's 3 MB of
     # JavaScript travel as 0.7 MB) and a lighter list of bundles.

@@ -80,6 +80,18 @@ def same_columns(old: dict, new: dict) -> bool:
     return True
 
 
+_FIELDS: dict[type, list[tuple[str, list[str]]]] = {}  # a figure class's sources and fields
+
+
+def _fields(glyph: Glyph) -> list[str]:
+    """The columns a glyph reads."""
+    specs = (
+        glyph.lookup(name).property.to_serializable(glyph, name, getattr(glyph, name))
+        for name in glyph.dataspecs()
+    )
+    return [spec.field for spec in specs if isinstance(spec, Field)]
+
+
 class Draw:
     """Adds glyph renderers to a figure with no more models than BokehJS needs to draw them.
 
@@ -288,16 +300,19 @@ class AnimatedFigure:
 
     def _clear(self) -> None:
         """Empty columns for every field a glyph reads: a demo hidden until its mode is chosen
-        has no data yet, and BokehJS cannot draw a glyph whose columns are missing."""
-        for renderer in self.figure.renderers:
-            glyph = renderer.glyph
-            specs = (
-                glyph.lookup(name).property.to_serializable(glyph, name, getattr(glyph, name))
-                for name in glyph.dataspecs()
-            )
-            fields = [spec.field for spec in specs if isinstance(spec, Field)]
-            source = renderer.data_source
-            source.data = {**{key: [] for key in fields}, **source.data}
+        has no data yet, and BokehJS cannot draw a glyph whose columns are missing. A layer's
+        glyphs read the same fields in every session: found once, in the first."""
+        read = _FIELDS.get(type(self))
+        if read is None:
+            read = _FIELDS[type(self)] = [
+                (self._source_key(r.data_source), _fields(r.glyph)) for r in self.figure.renderers
+            ]
+        for key, fields in read:
+            source = self.sources[key]
+            source.data = {**{field: [] for field in fields}, **source.data}
+
+    def _source_key(self, source: ColumnDataSource) -> str:
+        return next(key for key, candidate in self.sources.items() if candidate is source)
 
     def action(self, code: str) -> CustomJS:
         """A CustomJS that runs `code` with every source, widget and function at hand.

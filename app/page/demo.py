@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 import panel as pn
 import param
+from bokeh.layouts import column
 
 from app.figures import AnimatedFigure
 from app.figures.animated import NO_SQUEEZE, THEMES
@@ -71,7 +72,8 @@ class ConvolutionDemo(pn.viewable.Viewer):
         # reaches Toggle Movement before every setting. Messages stand above the demo.
         self.messages = Messages(self.settings, notices=self.notices)
         self.stage = pn.Column(self.messages, styles=NO_SQUEEZE, margin=0)
-        self.aside = pn.Column(visible=False, margin=0)  # the settings' place, beside or under
+        # The settings' place, beside or under the demo (a layout is never left empty).
+        self.aside = pn.Column(pn.Spacer(height=0), visible=False, margin=0)
         # What is opened is brought into view: under the demo, it may lie past the fold.
         self.aside.jscallback(visible=SCROLL_TO_SETTINGS)
         default = LAYERS[DemoSettings.param.mode.default].figure
@@ -166,9 +168,10 @@ class ConvolutionDemo(pn.viewable.Viewer):
         figure.sources["box"].on_change("data", self._box_reported)
         self.figures[prefix] = figure
         self.notes[prefix] = pn.pane.Markdown(width=900, visible=False)
-        pane = pn.pane.Bokeh(figure.layout, sizing_mode="fixed")
-        lesson = pn.pane.Bokeh(figure.lesson.layout, sizing_mode="fixed")
-        self.stage.extend([self.notes[prefix], pane, lesson])
+        # One pane for the demo and its lesson: Panel walks every model of a pane's root, several
+        # times, in every session. The lesson stays out of the demo's own box (its keys).
+        both = column(figure.layout, figure.lesson.layout, styles=NO_SQUEEZE)
+        self.stage.extend([self.notes[prefix], pn.pane.Bokeh(both, sizing_mode="fixed")])
         doc = pn.state.curdoc
         if self._live and doc is not None:
             # Arriving hidden, then shown once the browser has it: the browser's "visible"

@@ -2,6 +2,7 @@
 tampered browser message makes of it."""
 
 import panel as pn
+from bokeh.core.validation.check import ValidationIssues, check_integrity
 
 from app import ConvolutionDemo
 from app.layers import DemoSettings
@@ -86,6 +87,8 @@ def test_a_session_builds_only_what_its_visitor_sees():
     # The layer's script travels once: every other CustomJS names it.
     scripts = [m for m in doc.models if isinstance(m, CustomJS) and len(m.code) > 5000]
     assert [m.name for m in scripts] == ["conv_script"]
+    # The server no longer checks each session's document (app_hooks.py): checked here.
+    assert check_integrity(doc.models) == ValidationIssues(error=[], warning=[])
     # A renderer is one glyph, and every source shares one empty selection.
     renderers = demo.figures["conv"].figure.renderers
     assert all(r.nonselection_glyph == "auto" and r.muted_glyph == "auto" for r in renderers)
@@ -99,6 +102,7 @@ def test_settings_are_made_when_first_opened_and_kept():
     toggle.active = True  # as the browser's Settings button sends it
     assert demo.show_settings and demo.aside.visible and demo.sidebar is not None
     assert len(doc.models) > before + 80  # the widgets arrive now
+    assert check_integrity(doc.models) == ValidationIssues(error=[], warning=[])
     panel, stride = demo.sidebar, demo.settings.stride
     toggle.active = False
     assert not demo.aside.visible and demo.settings.stride == stride
