@@ -281,12 +281,15 @@ class AnimatedFigure:
     def _draw(self) -> None:
         raise NotImplementedError
 
-    def update(self, scene: Scene, step: int = 0) -> None:
-        """Repaints every source for a new scene at `step`; `meta` goes last, as its change is
-        what makes the browser redraw."""
+    def update(self, scene: Scene, step: int = 0, box: tuple[int, int] | None = None) -> None:
+        """Repaints every source for a new scene at `step`, placed for `box` (the pixels the
+        browser leaves the figure, as the page last reported them); `meta` goes last, as its
+        change is what makes the browser redraw."""
         step = scene.clamp(step)
         data = scene.sources(step, self.write_url)
         meta = data.pop("meta")
+        if box is not None:  # the browser holds its demo back until the picture fits it
+            meta["box_width"], meta["box_height"] = [box[0]], [box[1]]
         for name, columns in data.items():
             self.send(name, columns)
         geometry = scene.geometry

@@ -143,7 +143,7 @@ class ConvolutionDemo(pn.viewable.Viewer):
         self._shown = {view.prefix for view in views}
         for place, view in enumerate(views):
             figure = self._figure(view.prefix, view.figure)
-            figure.update(view.scene, step if place == 0 else 0)  # a twin starts at its beginning
+            figure.update(view.scene, step if place == 0 else 0, self.box)  # a twin from its start
             self.notes[view.prefix].param.update(object=view.note, visible=bool(view.note))
         for prefix, figure in self.figures.items():
             if prefix not in self._pending:

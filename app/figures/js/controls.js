@@ -96,6 +96,7 @@ function on_new_arrays() {
   } finally {
     figure.setv({hold_render: false}, {sync: false})
   }
+  reveal()
 }
 
 function remember_step() {

@@ -51,7 +51,27 @@ function report_box() {
   const height = Math.max(300, window.innerHeight - Math.min(top, window.innerHeight / 3) - 24)
   const size = [Math.floor(width / 20) * 20, Math.floor(height / 20) * 20]
   if (box.data.width[0] === size[0] && box.data.height[0] === size[1]) return
+  const m = meta.data
+  if (!state.fitted && m.box_width !== undefined
+      && (m.box_width[0] !== size[0] || m.box_height[0] !== size[1])) {
+    // Placed for another window (a phone's is narrower than the server's guess): the demo
+    // waits unseen for the picture that fits, rather than show one and jump to the other.
+    view.el.style.visibility = "hidden"
+    state.fitting = setTimeout(reveal, REVEAL_AFTER_MS)
+  }
+  state.fitted = true
   box.data = {width: [size[0]], height: [size[1]]}
+}
+
+const REVEAL_AFTER_MS = 1500  // the longest a demo waits unseen for its fitted picture
+
+function reveal() {
+  // The picture that fits has arrived (or the wait is over): the demo shows.
+  if (state.fitting === undefined) return
+  clearTimeout(state.fitting)
+  state.fitting = undefined
+  const view = typeof Bokeh === "undefined" ? null : Bokeh.index.find_one(demo)
+  if (view != null) view.el.style.visibility = ""
 }
 
 function listen() {
