@@ -171,13 +171,14 @@ class AnimatedFigure:
 
     def __init__(
         self, prefix: str | None = None, *, write_url: bool = False, aside_px: int = 0,
-        autoplay: bool = True, theme: str = "light", settings: bool = False,
+        autoplay: bool = True, theme: str = "light", settings: bool = False, zoom: float = 1.0,
     ) -> None:  # fmt: skip
         prefix = prefix or self.PREFIX
         self.prefix = prefix  # model names start with it, so two demos share a page
         self.write_url = write_url  # a served page keeps the paused step in its address
         self.aside_px = aside_px  # what the page keeps beside the demo on a wide screen
         self.autoplay = autoplay  # whether it starts moving on load (reduced motion aside)
+        self.zoom = zoom  # cells, headings and readout this much larger (a projector)
         self._frame: dict[str, float] = {}  # the picture's size, in pixels and in cells
         self._fit_pending = False
         self._script: CustomJS | None = None  # the layer's script, made with the first action
@@ -201,7 +202,7 @@ class AnimatedFigure:
         self.values: list[GlyphRenderer] = []  # the text glyphs of cell values, set by _draw
         self._draw()
         headings = self.draw.text("x", "y", text="text", source=self.sources["labels"],
-                                    text_font_size="13px", text_font=value("monospace"),
+                                    text_font_size=f"{13 * zoom:g}px", text_font=value("monospace"),
                                     text_baseline="alphabetic")  # fmt: skip
         self._clear()
         touch = [InlineStyleSheet(css=BUTTON_CSS)]
@@ -219,9 +220,12 @@ class AnimatedFigure:
         self.finished = CheckboxGroup(
             labels=["Show the finished output"], name=f"{prefix}_finished"
         )
+        # Zoomed, the readout's text grows with the cells (CSS zoom: its layout box too).
+        zoomed = [InlineStyleSheet(css=f":host {{ zoom: {zoom:g}; }}")] if zoom != 1 else []
         self.readout = Div(
-            name=f"{prefix}_readout", stylesheets=[InlineStyleSheet(css=READOUT_CSS)], width=330
-        )
+            name=f"{prefix}_readout", stylesheets=[InlineStyleSheet(css=READOUT_CSS), *zoomed],
+            width=330,
+        )  # fmt: skip
         self.kernel_note = Div(
             text='<div class="hint">This notebook was saved without its kernel: the demo plays, '
             "but its settings need one. Run the notebook, or open the served app, to change "
@@ -241,7 +245,7 @@ class AnimatedFigure:
         controls = column(
             self.kernel_note, self.toggle, row(self.back, self.forward), self.slider, self.speed,
             row(self.finished, *toggles, styles={"flex-wrap": "wrap"}), self.readout,
-            width=CONTROLS_PX,
+            width=round(CONTROLS_PX + 330 * (zoom - 1)),
         )  # fmt: skip
         # The figure pans inside its own box where even its smallest cells are wider than the
         # window; the controls go under it where they do not fit beside it.
@@ -293,10 +297,11 @@ class AnimatedFigure:
         for name, columns in data.items():
             self.send(name, columns)
         geometry = scene.geometry
+        px = geometry.cell_px * self.zoom
         for renderer in self.values:
             renderer.visible = geometry.legible
             renderer.glyph.background_fill_alpha = scene.VALUE_GROUND
-            renderer.glyph.text_font_size = f"{min(13, round(geometry.cell_px * 0.5))}px"
+            renderer.glyph.text_font_size = f"{min(13 * self.zoom, round(px * 0.5)):g}px"
         self.slider.update(end=max(len(scene), 2), disabled=len(scene) < 2)
         self.lesson.update(scene)
         self.show(geometry, meta)
@@ -328,7 +333,10 @@ class AnimatedFigure:
                 readout=self.readout, slider=self.slider, speed=self.speed, toggle=self.toggle,
                 kernel_note=self.kernel_note,
                 finished=self.finished, demo=self.layout, figure=self.figure,
-                contract={**CONTRACT, "aside_px": self.aside_px, "autoplay": self.autoplay},
+                contract={
+                    **CONTRACT, "aside_px": self.aside_px, "autoplay": self.autoplay,
+                    "controls_px": round(CONTROLS_PX + 330 * (self.zoom - 1)),
+                },
             )  # fmt: skip
             self._script = CustomJS(
                 args=args, code=script(self.SCRIPT), name=f"{self.prefix}_script"
@@ -362,7 +370,7 @@ class AnimatedFigure:
         layout pass. Sent in the same patch, width and height would each lay out the whole
         page and paint the figure before that, 60 ms apiece at the caps; sent a moment later,
         they reach a browser that has them already and change nothing there."""
-        px = geometry.cell_px
+        px = geometry.cell_px * self.zoom
         self._frame = {
             "width": int(geometry.width * px) + 8,
             "height": int(geometry.height * px) + 8,

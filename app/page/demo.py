@@ -19,9 +19,11 @@ from app.page.sidebar import Messages, SettingsPanel
 from app.scene.layout import SCREEN
 from app.settings import SEED_MAX
 from app.settings.query import (
+    ZOOMS,
     parse_settings,
     parse_step,
     parse_switch,
+    parse_zoom,
     settings_query,
     shown,
 )  # fmt: skip
@@ -48,6 +50,10 @@ class ConvolutionDemo(pn.viewable.Viewer):
     theme = param.Selector(
         default="light", objects=list(THEMES),
         doc="Light, or dark for a dark course page (Panel's own widgets follow ?theme= too)",
+    )  # fmt: skip
+    zoom = param.Selector(
+        default=1.0, objects=list(ZOOMS),
+        doc="Cells, headings and the readout this much larger, for a projector or the back row",
     )  # fmt: skip
     notices = param.List(default=[], item_type=str, doc="What was wrong with the address")
     address_step = param.Boolean(False, doc="Whether the address named a step (then kept)")
@@ -118,9 +124,15 @@ class ConvolutionDemo(pn.viewable.Viewer):
         if theme not in THEMES:
             notices.append(f"theme={shown(raw['theme'])} is not one of light, dark; using light")
             theme = "light"
+        zoom = 1.0
+        if "zoom" in raw:
+            try:
+                zoom = parse_zoom(raw["zoom"])
+            except ValueError as error:
+                notices.append(f"{error}; using 1")
         return cls(
             settings, step=step, notices=notices, write_url=True, address_step="step" in raw,
-            theme=theme, **page,
+            theme=theme, zoom=zoom, **page,
         )  # fmt: skip
 
     def _serve(self, doc: object) -> None:
@@ -139,7 +151,8 @@ class ConvolutionDemo(pn.viewable.Viewer):
 
     def _show(self, step: int) -> None:
         """Repaints the figures of the layer on screen and shows them alone."""
-        views = self.settings.views(self.box)
+        # Zoomed, the picture is placed for a box that much smaller, then drawn that much larger.
+        views = self.settings.views(tuple(int(side / self.zoom) for side in self.box))
         self._shown = {view.prefix for view in views}
         for place, view in enumerate(views):
             figure = self._figure(view.prefix, view.figure)
@@ -159,6 +172,7 @@ class ConvolutionDemo(pn.viewable.Viewer):
         figure = kind(
             prefix, write_url=self.write_url and prefix == kind.PREFIX,
             aside_px=0 if self.embed else SIDEBAR_PX, autoplay=self.autoplay, theme=self.theme,
+            zoom=self.zoom,
             settings=not self.embed,
         )  # fmt: skip
         if figure.settings_toggle is not None:
@@ -237,6 +251,7 @@ class ConvolutionDemo(pn.viewable.Viewer):
         query = settings_query(self.settings) | ({"embed": "true"} if self.embed else {})
         query |= {} if self.autoplay else {"autoplay": "false"}
         query |= {"theme": "dark"} if self.theme == "dark" else {}
+        query |= {} if self.zoom == 1 else {"zoom": f"{self.zoom:g}"}
         return urlencode(query | extra)
 
     def _write_address(self, *events: param.parameterized.Event) -> None:

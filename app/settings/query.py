@@ -32,6 +32,21 @@ def parse_switch(name: str, text: str) -> bool:
     raise ValueError(f"{name}={shown(text)} is not a switch: use true or false")
 
 
+ZOOMS = (1.0, 1.25, 1.5, 2.0)  # the type and cell sizes a projector may ask for
+
+
+def parse_zoom(text: str) -> float:
+    """`zoom` as one of ZOOMS (1.5, or 150%), or a ValueError naming it and its choices."""
+    cleaned = text.strip().rstrip("%")
+    try:
+        number = float(cleaned) / (100 if text.strip().endswith("%") else 1)
+    except ValueError:
+        number = None
+    if number not in ZOOMS:
+        raise ValueError(f"zoom={shown(text)} is not one of 1, 1.25, 1.5, 2")
+    return number
+
+
 def parse_value(name: str, text: str) -> object:
     """One setting's text as its value, or a ValueError naming the parameter and the limit."""
     parameter = Settings.param[name]

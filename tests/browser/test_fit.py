@@ -84,3 +84,28 @@ def test_the_default_picture_keeps_its_values_legible_at_every_size(server, brow
         assert cell > 0, "the values are drawn (cells of 14 px or more)"
     finally:
         context.close()
+
+
+def test_a_projector_zooms_the_cells_and_the_readout_and_nothing_scrolls_sideways(server, browser):
+    sizes = {}
+    for zoom in ("1", "1.5"):
+        query = f"?seed=1&autoplay=false&zoom={zoom}"
+        page, context = opened(browser, server, (1920, 1080), query)
+        try:
+            sideways, _ = page.page.evaluate(SCROLLS)
+            assert sideways <= 0, f"the page scrolls {sideways} px sideways at zoom {zoom}"
+            names = ["conv_figure", "conv_toggle", "conv_readout"]
+            assert page.page.evaluate(IN_VIEW, names) == [True] * 3
+            cell = meta(page, "frame_width") / page.model("conv_meta", "model.data.frame_x_end[0]")
+            number = page.page.get_by_role("table").first.locator("td").first
+            text = number.evaluate(
+                "el => [parseFloat(getComputedStyle(el).fontSize),"
+                " el.getBoundingClientRect().height]"
+            )
+            sizes[zoom] = cell, text
+            assert page.errors == []
+        finally:
+            context.close()
+    (cell, (font, tall)), (zoomed_cell, (_, zoomed_tall)) = sizes["1"], sizes["1.5"]
+    assert cell <= 26.5 < 1.4 * 26 <= zoomed_cell, "the original's 26 px cells, larger zoomed"
+    assert font >= 14 and zoomed_tall >= 1.4 * tall, "the readout's numbers grow with them"

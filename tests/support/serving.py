@@ -123,11 +123,17 @@ class Page:
         return self
 
     def wait_for(self, demo: str) -> None:
+        """Waits until the demo shows its first step: its readout written, and the demo itself
+        shown (one placed for another window waits unseen for the picture that fits)."""
         # A document still being built may throw on reading a model: not ready yet.
         readout = f"Bokeh.documents[0].get_model_by_name('{demo}_readout')?.text.includes('step')"
+        shown = (
+            f"Bokeh.index.find_one(Bokeh.documents[0].get_model_by_name('{demo}_demo'))"
+            "?.el.style.visibility !== 'hidden'"
+        )
         self.page.wait_for_function(
             "() => { try { return window.Bokeh && Bokeh.documents.length > 0"
-            f" && {readout} }} catch {{ return false }} }}",
+            f" && {readout} && {shown} }} catch {{ return false }} }}",
             timeout=30_000,
         )
 

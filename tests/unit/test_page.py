@@ -121,3 +121,24 @@ def test_an_embedded_demo_has_no_settings_to_open():
     assert demo.sidebar is None
     demo.figures["conv"].sources["edit"].data = {"cell": ["x,0,1,1"]}
     assert demo.sidebar is None
+
+
+def test_zoom_draws_the_picture_placed_for_a_smaller_box_that_much_larger():
+    plain, zoomed = ConvolutionDemo(seed=1), ConvolutionDemo(seed=1, zoom=2.0)
+    plain.box, zoomed.box = (800, 500), (1600, 1000)
+    for demo in (plain, zoomed):
+        demo._show(0)
+    a, b = plain.figures["conv"]._frame, zoomed.figures["conv"]._frame
+    assert b["x_end"] == a["x_end"] and abs((b["width"] - 8) - 2 * (a["width"] - 8)) <= 1
+    figure = zoomed.figures["conv"]
+    assert "zoom: 2" in figure.readout.stylesheets[-1].css
+    assert any(
+        r.glyph.text_font_size == "26px"
+        for r in figure.figure.renderers
+        if hasattr(r.glyph, "text_font_size")
+    )
+    assert zoomed._query({}).endswith("zoom=2") and "zoom" not in plain._query({})
+    demo = ConvolutionDemo.from_address({"zoom": [b"150%"]})
+    assert demo.zoom == 1.5 and demo.notices == []
+    demo = ConvolutionDemo.from_address({"zoom": [b"3"]})
+    assert demo.zoom == 1 and demo.notices == ["zoom='3' is not one of 1, 1.25, 1.5, 2; using 1"]

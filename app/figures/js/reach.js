@@ -30,7 +30,8 @@ function announce() {
   view?.el.setAttribute("aria-label", `${FIGURE_NAME}. ${words}`)
 }
 
-const CONTROLS_PX = 356  // the controls' column beside the figure, with its margins
+// The controls' column beside the figure, with its margins (wider with ?zoom=, its readout too).
+const CONTROLS_PX = contract.controls_px + 16
 const LEAST_FIGURE_PX = 360  // a figure narrower than this takes the width, controls below
 const SETTINGS_FIGURE_PX = 780  // the settings stand beside where the figure keeps this much
 
