@@ -214,10 +214,9 @@ async def measure(sessions: int, cycles: int) -> None:
         await asyncio.sleep(4)
         print(f"after closing them: {resident_mb(pid):.0f} MB")
 
-        results = await arrivals(url, sessions, ARRIVALS_S)
-        for socket in opened(results)[0]:
+        arrived, times, failed = opened(await arrivals(url, sessions, ARRIVALS_S))
+        for socket in arrived:
             socket.close()
-        _, times, failed = opened(results)
         p50, p95 = percentile(times, 0.5), percentile(times, 0.95)
         print(f"{sessions} arriving at random over {ARRIVALS_S} s "
               f"({sessions / ARRIVALS_S:.1f} a second): open p50 {p50:.0f} ms, p95 {p95:.0f} ms "

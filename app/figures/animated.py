@@ -53,6 +53,7 @@ CONTRACT = {"padding_cell": PADDING_CELL}
 NO_SQUEEZE = {"max-width": "none", "flex-shrink": "0"}
 WRAPS = {**NO_SQUEEZE, "flex-wrap": "wrap"}
 CONTROLS_PX = 340  # the controls' column beside the figure
+READOUT_PX = 330  # the readout in it, before any zoom
 FIT_DELAY_MS = 150  # the figure's size on the server follows the browser's (see show)
 # On a phone or any touch screen, buttons a finger can hit (WCAG's 44 px); Bokeh's blue
 # darkened so that its white label reads at 4.5:1 or more; a focus ring that shows (3:1).
@@ -179,6 +180,8 @@ class AnimatedFigure:
         self.aside_px = aside_px  # what the page keeps beside the demo on a wide screen
         self.autoplay = autoplay  # whether it starts moving on load (reduced motion aside)
         self.zoom = zoom  # cells, headings and readout this much larger (a projector)
+        # The controls' column, wide enough for the zoomed readout (the browser's fit reads it).
+        self.controls_px = round(CONTROLS_PX + READOUT_PX * (zoom - 1))
         self._frame: dict[str, float] = {}  # the picture's size, in pixels and in cells
         self._fit_pending = False
         self._script: CustomJS | None = None  # the layer's script, made with the first action
@@ -224,13 +227,13 @@ class AnimatedFigure:
         zoomed = [InlineStyleSheet(css=f":host {{ zoom: {zoom:g}; }}")] if zoom != 1 else []
         self.readout = Div(
             name=f"{prefix}_readout", stylesheets=[InlineStyleSheet(css=READOUT_CSS), *zoomed],
-            width=330,
+            width=READOUT_PX,
         )  # fmt: skip
         self.kernel_note = Div(
             text='<div class="hint">This notebook was saved without its kernel: the demo plays, '
             "but its settings need one. Run the notebook, or open the served app, to change "
             "them.</div>",
-            name=f"{prefix}_kernel_note", visible=False, width=330,
+            name=f"{prefix}_kernel_note", visible=False, width=READOUT_PX,
             stylesheets=[InlineStyleSheet(css=READOUT_CSS)],
         )  # fmt: skip
         # The layer as code and its cost under the demo; on a served page, how to embed it.
@@ -245,7 +248,7 @@ class AnimatedFigure:
         controls = column(
             self.kernel_note, self.toggle, row(self.back, self.forward), self.slider, self.speed,
             row(self.finished, *toggles, styles={"flex-wrap": "wrap"}), self.readout,
-            width=round(CONTROLS_PX + 330 * (zoom - 1)),
+            width=self.controls_px,
         )  # fmt: skip
         # The figure pans inside its own box where even its smallest cells are wider than the
         # window; the controls go under it where they do not fit beside it.
@@ -335,7 +338,7 @@ class AnimatedFigure:
                 finished=self.finished, demo=self.layout, figure=self.figure,
                 contract={
                     **CONTRACT, "aside_px": self.aside_px, "autoplay": self.autoplay,
-                    "controls_px": round(CONTROLS_PX + 330 * (self.zoom - 1)),
+                    "controls_px": self.controls_px,
                 },
             )  # fmt: skip
             self._script = CustomJS(

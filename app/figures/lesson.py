@@ -23,11 +23,18 @@ from app.scene import Scene
 # a change of settings never costs the page another layout pass. Long lines of code scroll
 # inside their block.
 WIDTH = {"width": "min(900px, calc(100vw - 24px))"}
-# What opens under the demo is brought into view (in an iframe it may lie past the fold).
-SCROLL_TO = """
-const into_view = () => Bokeh.index.find_one(div)?.el.scrollIntoView({block: "nearest"})
-if (cb_obj.active) setTimeout(into_view, 50)
-"""
+
+
+def bring_into_view(shown: str, opened: str) -> str:
+    """Browser code that scrolls the model `shown` into view, a moment after it lays out,
+    whenever `opened` is true: what opens under the demo may lie past the fold (in an iframe,
+    on a laptop)."""
+    return (
+        f"const into_view = () => Bokeh.index.find_one({shown})?.el.scrollIntoView("
+        '{block: "nearest"})\n'
+        f"if ({opened}) setTimeout(into_view, 50)"
+    )
+
 
 SHARE = (files("app.figures") / "js" / "share.js").read_text()
 # A button copies the code after it: the clipboard API where the page is secure (https or
@@ -123,7 +130,8 @@ class Lesson:
             div = Div(name=f"{prefix}_{part}", stylesheets=css, visible=False, styles=WIDTH)
             button = Toggle(label=label, name=f"{div.name}_toggle", stylesheets=button_css)
             button.js_link("active", div, "visible")
-            button.js_on_change("active", CustomJS(args={"div": div}, code=SCROLL_TO))
+            scroll = CustomJS(args={"div": div}, code=bring_into_view("div", "cb_obj.active"))
+            button.js_on_change("active", scroll)
             self.divs[part], self.buttons[part] = div, button
         self.code, self.cost = self.divs["code"], self.divs["cost"]
         self.layout = column(*self.divs.values(), name=f"{prefix}_lesson", styles=WIDTH)

@@ -12,6 +12,7 @@ from bokeh.layouts import column
 
 from app.figures import AnimatedFigure
 from app.figures.animated import NO_SQUEEZE, THEMES
+from app.figures.lesson import bring_into_view
 from app.layers import DRAWING, LAYERS, DemoSettings
 from app.page.address import AddressBar
 from app.page.deferred import Deferred
@@ -28,11 +29,6 @@ from app.settings.query import (
     shown,
 )  # fmt: skip
 
-# Run in the browser when the settings' column is shown or hidden.
-SCROLL_TO_SETTINGS = """
-if (cb_obj.visible) setTimeout(() => Bokeh.index.find_one(cb_obj)?.el.scrollIntoView(
-  {block: "nearest"}), 50)
-"""
 REVEAL_MS = 100  # a figure made after the page loaded is shown this long after it arrives
 SIDEBAR_PX = 340  # the settings' column, with its margins, beside the demo on a wide screen
 LEAST_BOX_PX, MOST_BOX_PX = 200, 4000  # what a browser's report of its room is held to
@@ -81,7 +77,7 @@ class ConvolutionDemo(pn.viewable.Viewer):
         # The settings' place, beside or under the demo (a layout is never left empty).
         self.aside = pn.Column(pn.Spacer(height=0), visible=False, margin=0)
         # What is opened is brought into view: under the demo, it may lie past the fold.
-        self.aside.jscallback(visible=SCROLL_TO_SETTINGS)
+        self.aside.jscallback(visible=bring_into_view("cb_obj", "cb_obj.visible"))
         default = LAYERS[DemoSettings.param.mode.default].figure
         self._figure(default.PREFIX, default)
         if self.embed:

@@ -37,13 +37,15 @@ ZOOMS = (1.0, 1.25, 1.5, 2.0)  # the type and cell sizes a projector may ask for
 
 def parse_zoom(text: str) -> float:
     """`zoom` as one of ZOOMS (1.5, or 150%), or a ValueError naming it and its choices."""
-    cleaned = text.strip().rstrip("%")
+    cleaned = text.strip()
+    percent = cleaned.endswith("%")
     try:
-        number = float(cleaned) / (100 if text.strip().endswith("%") else 1)
+        number = float(cleaned.rstrip("%")) / (100 if percent else 1)
     except ValueError:
         number = None
     if number not in ZOOMS:
-        raise ValueError(f"zoom={shown(text)} is not one of 1, 1.25, 1.5, 2")
+        choices = ", ".join(f"{zoom:g}" for zoom in ZOOMS)
+        raise ValueError(f"zoom={shown(text)} is not one of {choices}")
     return number
 
 
