@@ -1,7 +1,7 @@
 """What `panel serve app` does once per server process, before any visitor (Bokeh's hook for
 directory apps): a hardened log and error replies, compressed responses, only the BokehJS
-bundles the page uses, no second check of each session's document, and the poster of one
-step at poster.png."""
+bundles the page uses, no second check of each session's document, Bokeh's defaults kept
+(app/page/defaults.py), and the poster of one step at poster.png."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from bokeh.server.tornado import BokehTornado
 from bokeh.settings import settings
 from tornado.web import GZipContentEncoding
 
+from app.page.defaults import remember_defaults
 from app.page.poster import PosterHandler
 from app.page.serving import harden_server
 
@@ -26,6 +27,11 @@ def on_server_loaded(server_context: BokehServerContext) -> None:
     # session costs the server, for documents this app builds the same way every time. The
     # tests check them instead (tests/unit/test_page.py), layer by layer.
     settings.perform_document_validation.set_value(False)
+    remember_defaults()
+    # Bokeh looks these up (arguments, environment, config files) for every model it names or
+    # serializes; their values at start-up are kept.
+    for setting in (settings.simple_ids, settings.serialize_include_defaults):
+        setting.set_value(setting())
     # Panel's command line takes no Tornado setting, so the server of this process is found
     # among the live objects, once, and given Tornado's own gzip (the page's 3 MB of
     # JavaScript travel as 0.7 MB) and a lighter list of bundles.

@@ -1,11 +1,15 @@
 """The page's viewers without a server: as a notebook shows the demo, and what an address or a
 tampered browser message makes of it."""
 
+import re
+
 import panel as pn
+import pytest
 from bokeh.core.validation.check import ValidationIssues, check_integrity
 
 from app import ConvolutionDemo
 from app.layers import DemoSettings
+from app.page.defaults import forget_defaults, remember_defaults
 from app.page.editor import CellEditor
 from app.scene.blocks import PADDING_CELL
 
@@ -93,6 +97,44 @@ def test_a_session_builds_only_what_its_visitor_sees():
     renderers = demo.figures["conv"].figure.renderers
     assert all(r.nonselection_glyph == "auto" and r.muted_glyph == "auto" for r in renderers)
     assert len({id(source.selected) for source in demo.figures["conv"].sources.values()}) == 1
+
+
+def sent_json(address: dict[str, bytes], open_settings: bool = False) -> str:
+    """What a session sends its browser, with the counters that differ from build to build
+    (model ids, Panel's names and link tags) numbered in order of appearance."""
+    from bokeh.core.json_encoder import serialize_json
+
+    demo, doc = session_document(**address)
+    demo.show_settings = open_settings
+    text = serialize_json(doc.to_json())
+    ids: dict[str, str] = {}
+    text = re.sub(r"__ref:p\d+", "__ref", text)
+    text = re.sub(r'"p\d+"', lambda m: ids.setdefault(m.group(), f'"m{len(ids)}"'), text)
+    text = re.sub(r'"tags":\[\[\d+,', '"tags":[[#,', text)  # Python ids of Panel's links
+    return re.sub(r'"([A-Z][A-Za-z]+)\d{5}"', r'"\1#"', text)
+
+
+@pytest.mark.parametrize(
+    "address, open_settings",
+    [
+        ({"seed": b"1"}, False),
+        ({"seed": b"1"}, True),
+        ({"seed": b"2", "embed": b"true", "theme": b"dark"}, False),
+        ({"seed": b"3", "mode": b"transposed", "zoom": b"1.5"}, True),
+        ({"seed": b"4", "mode": b"image"}, True),
+    ],
+)
+def test_the_servers_kept_defaults_send_the_same_document(address, open_settings):
+    """The server keeps Bokeh's immutable defaults and builds no throwaway default models
+    (app/page/defaults.py): what a session sends must not change by a byte."""
+    bokehs = sent_json(address, open_settings)
+    assert sent_json(address, open_settings) == bokehs  # the numbering makes builds comparable
+    remember_defaults()
+    try:
+        kept = sent_json(address, open_settings)
+    finally:
+        forget_defaults()
+    assert len(kept) > 80_000 and kept == bokehs
 
 
 def test_settings_are_made_when_first_opened_and_kept():

@@ -1,0 +1,122 @@
+"""Bokeh's property defaults, worked out once a process instead of at every read, and no
+model built only to be thrown away.
+
+A Bokeh model answers a property it was not given by working its default out afresh: the
+class's overridden defaults gathered along its MRO, a copy of the raw default, a validation.
+Every walk of a document reads every property of every model (its references, its JSON), and
+a session is walked about six times between its build and its first message: two fifths of
+the server's CPU for a session went there (py-spy on `panel serve app`). For a default that is
+a plain immutable value (None, a number, a string, a tuple of those), the answer is the same
+each time for a class and a property, so it is kept; a themed value, a default made by a
+function, a list, a dict or a model instance is still worked out by Bokeh every time.
+
+And a model given another model for a property whose default is a model (a source's
+selection, a renderer's view) first built that default, to compare the new value with it and
+to tell the property's listeners, of which a model being built has none: a hundred models a
+session made and dropped. While a model is built, such a property is now set directly.
+
+Installed by the server (app_hooks.py); tests/unit/test_page.py checks that the documents it
+builds serialize exactly as without it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bokeh.core.has_props import HasProps
+from bokeh.core.property.descriptors import PropertyDescriptor
+from bokeh.core.property.instance import InstanceDefault
+from bokeh.core.property.singletons import Undefined
+from bokeh.core.property.wrappers import (
+    PropertyValueColumnData,
+    PropertyValueContainer,
+    PropertyValueDict,
+    PropertyValueList,
+    PropertyValueSet,
+)
+
+IMMUTABLE = (type(None), bool, int, float, str)
+_MISSING = object()
+# Mutable defaults Bokeh makes anew for each model: the empty ones, as its wrapped kinds.
+EMPTY_KINDS = (
+    list, dict, set, PropertyValueList, PropertyValueDict, PropertyValueSet,
+    PropertyValueColumnData,
+)  # fmt: skip
+_kept: dict[tuple[type, str], Any] = {}  # immutable defaults, by class and property
+_empty: dict[tuple[type, str], tuple[type, bool]] = {}  # an empty mutable default's kind
+_model_defaults: dict[tuple[type, str], bool] = {}
+_bokeh_get_default = PropertyDescriptor._get_default
+_bokeh_set = PropertyDescriptor.__set__
+
+
+def _immutable(value: object) -> bool:
+    if type(value) is tuple:
+        return all(_immutable(item) for item in value)
+    return type(value) in IMMUTABLE
+
+
+def _get_default(self: PropertyDescriptor, obj: HasProps) -> Any:
+    # A theme's value for this model comes first (HasProps.themed_values, without the
+    # AttributeError that getattr raises and catches for each unthemed model).
+    themed = obj.__dict__.get("__themed_values__")
+    if themed is not None and self.name in themed:
+        return _bokeh_get_default(self, obj)
+    made = obj._unstable_default_values  # a list, a dict or a model made for this one before
+    if self.name in made:
+        return made[self.name]
+    key = (type(obj), self.name)
+    default = _kept.get(key, _MISSING)
+    if default is not _MISSING:
+        return default
+    kind, unstable = _empty.get(key, (None, False))
+    if kind is not None:  # Bokeh's copy, check and wrapping of an empty default, at once
+        default = kind()
+        if unstable:  # kept with the model, as Bokeh keeps it
+            made[self.name] = default
+            if isinstance(default, PropertyValueContainer):
+                default._register_owner(obj, self)
+        return default
+    default = _bokeh_get_default(self, obj)
+    unstable = self.has_unstable_default(obj)
+    if not unstable and _immutable(default):
+        _kept[key] = default
+    elif type(default) in EMPTY_KINDS and not default and not callable(_raw(self, type(obj))):
+        _empty[key] = (type(default), unstable)
+    return default
+
+
+def _raw(self: PropertyDescriptor, cls: type[HasProps]) -> Any:
+    return cls._overridden_defaults().get(self.name, self.property._default)
+
+
+def _default_is_a_model(self: PropertyDescriptor, cls: type[HasProps]) -> bool:
+    key = (cls, self.name)
+    if key not in _model_defaults:
+        _model_defaults[key] = isinstance(_raw(self, cls), InstanceDefault)
+    return _model_defaults[key]
+
+
+def _set(self: PropertyDescriptor, obj: HasProps, value: Any, *, setter: Any = None) -> None:
+    # Bokeh's __set__ reads the old value first; unset, a model-valued default is built for it.
+    if (
+        obj.__dict__.get("_initialized", False)
+        or self.name in obj._property_values
+        or not _default_is_a_model(self, type(obj))
+    ):
+        return _bokeh_set(self, obj, value, setter=setter)
+    self._set(obj, Undefined, self.property.prepare_value(obj, self.name, value), setter=setter)
+
+
+def remember_defaults() -> None:
+    """Makes every Bokeh model of this process keep its classes' immutable defaults and build
+    no default model that it is given another for."""
+    PropertyDescriptor._get_default = _get_default
+    PropertyDescriptor.__set__ = _set
+
+
+def forget_defaults() -> None:
+    """Bokeh's own way again (for a test that compares the two)."""
+    PropertyDescriptor._get_default = _bokeh_get_default
+    PropertyDescriptor.__set__ = _bokeh_set
+    _kept.clear()
+    _empty.clear()
