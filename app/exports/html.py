@@ -21,6 +21,6 @@ def standalone_html(settings: DemoSettings, step: int = 0, title: str = "Convolu
         figure.update(view.scene, step if place == 0 else 0)  # a twin starts at its beginning
         document.add_root(figure.layout)
         document.add_root(figure.lesson.layout)
-        document.js_on_event("document_ready", figure.start)
+        figure.start_on_ready(document)
     document.title = title
     return file_html(document, INLINE, title)

@@ -10,7 +10,9 @@ from importlib.resources import files
 import numpy as np
 from bokeh.core.properties import value
 from bokeh.core.property.vectorization import Field
+from bokeh.document import Document
 from bokeh.layouts import column, row
+from bokeh.model import Model
 from bokeh.models import (
     AllIndices,
     Button,
@@ -140,19 +142,13 @@ class Draw:
         return self._add(ImageRGBA(image=image, x=x, y=y, dw=dw, dh=dh), source, name)
 
 
-# An action's whole code: the script's functions compiled once a page for each action, with
-# the script's arguments (as Bokeh compiles a CustomJS), then this action's line run.
-RUN_ACTION = """
-const compiled = (script._actions ??= new Map())
-let run = compiled.get(ACTION)
-if (run === undefined) {
-  const args = script.args instanceof Map ? Object.fromEntries(script.args) : script.args
-  const body = new Function(
-    ...Object.keys(args), "cb_obj", "cb_data", `"use strict";\n${script.code}\n${ACTION}`)
-  run = (obj, data) => body(...Object.values(args), obj, data)
-  compiled.set(ACTION, run)
-}
-run(cb_obj, cb_data)
+# The end of a layer's script: which action the browser called it for. An event carries its
+# name and the model it happened on (to a document's own callback, it comes second); a
+# property's change or a tool's callback comes from a model, named.
+DISPATCH = """
+const event = cb_obj?.event_name !== undefined ? cb_obj
+  : cb_data?.event_name !== undefined ? cb_data : null
+ACTIONS[event !== null ? `${event.event_name}:${event.origin?.name ?? ""}` : cb_obj?.name]?.()
 """
 
 
@@ -185,6 +181,7 @@ class AnimatedFigure:
         self._frame: dict[str, float] = {}  # the picture's size, in pixels and in cells
         self._fit_pending = False
         self._script: CustomJS | None = None  # the layer's script, made with the first action
+        self._actions: dict[str, str] = {}  # what the script does, by what the browser calls it for
         names = ("meta", "edit", "box", "labels", *self.SOURCES)
         # Nothing is ever selected here: one empty selection and one policy serve every source.
         nothing, union = Selection(), UnionRenderers()
@@ -325,11 +322,12 @@ class AnimatedFigure:
     def _source_key(self, source: ColumnDataSource) -> str:
         return next(key for key, candidate in self.sources.items() if candidate is source)
 
-    def action(self, code: str) -> CustomJS:
-        """A CustomJS that runs `code` with every source, widget and function at hand.
-
-        The layer's script (about 23 KB) and its forty arguments travel once, in the figure's
-        `script` model; each action names only that and its own line of code."""
+    def action(self, key: str, code: str) -> CustomJS:
+        """The figure's one script model, which runs `code` with every source, widget and
+        function at hand when the browser calls it for `key`: the name of the model whose
+        property changed or whose tool fired, or `event:model` (`document_ready:` for the
+        page's). One model a figure, not one an action: each is built, walked and sent in
+        every session, and the layer's script (about 23 KB) and forty arguments travel once."""
         if self._script is None:
             args = dict(self.sources)
             args.update(
@@ -341,29 +339,42 @@ class AnimatedFigure:
                     "controls_px": self.controls_px,
                 },
             )  # fmt: skip
-            self._script = CustomJS(
-                args=args, code=script(self.SCRIPT), name=f"{self.prefix}_script"
-            )
-        return CustomJS(
-            args={"script": self._script}, code=RUN_ACTION.replace("ACTION", json.dumps(code))
-        )
+            self._script = CustomJS(args=args, name=f"{self.prefix}_script")
+        assert key not in self._actions, f"two actions for {key}"
+        self._actions[key] = code
+        actions = "".join(f"  {json.dumps(name)}: () => {{ {line} }},\n"
+                          for name, line in self._actions.items())  # fmt: skip
+        self._script.code = f"{script(self.SCRIPT)}\nconst ACTIONS = {{\n{actions}}}\n{DISPATCH}"
+        return self._script
+
+    def on_event(self, model: Model, event: str, code: str) -> None:
+        """Runs `code` in the browser on `event` of `model` (a figure's, a button's)."""
+        model.js_on_event(event, self.action(f"{event}:{model.name}", code))
+
+    def on_change(self, model: Model, attr: str, code: str) -> None:
+        """Runs `code` in the browser when `attr` of `model` changes (one property a model)."""
+        model.js_on_change(attr, self.action(model.name, code))
 
     def _connect(self) -> None:
-        self.toggle.js_on_click(self.action("toggle_movement()"))
-        self.back.js_on_click(self.action("go(state.n - 1)"))
-        self.forward.js_on_click(self.action("go(state.n + 1)"))
+        self.on_event(self.toggle, "button_click", "toggle_movement()")
+        self.on_event(self.back, "button_click", "go(state.n - 1)")
+        self.on_event(self.forward, "button_click", "go(state.n + 1)")
         # A person scrubbing wants to look, so the slider pauses the movement.
-        self.slider.js_on_change(
-            "value", self.action("if (cb_obj.value - 1 !== state.n) go(cb_obj.value - 1)")
+        self.on_change(
+            self.slider, "value", "if (cb_obj.value - 1 !== state.n) go(cb_obj.value - 1)"
         )
-        self.speed.js_on_change("value", self.action("if (state.timer !== null) play()"))
-        self.finished.js_on_change("active", self.action("render(state.n)"))
-        self.sources["meta"].js_on_change("data", self.action("on_new_arrays()"))
-        self.layout.js_on_change("visible", self.action("on_shown()"))
-        self.figure.js_on_event("tap", self.action("on_cell_tap(cb_obj)"))
-        self.start = self.action("start()")
+        self.on_change(self.speed, "value", "if (state.timer !== null) play()")
+        self.on_change(self.finished, "active", "render(state.n)")
+        self.on_change(self.sources["meta"], "data", "on_new_arrays()")
+        self.on_change(self.layout, "visible", "on_shown()")
+        self.on_event(self.figure, "tap", "on_cell_tap(cb_obj)")
         # Where no ready event comes (a notebook's output), the figure's first layout starts it.
-        self.figure.js_on_change("inner_width", self.start)
+        self.on_change(self.figure, "inner_width", "start()")
+        self.action("document_ready:", "start()")
+
+    def start_on_ready(self, doc: Document) -> None:
+        """Starts the demo when the browser says the page is ready, as the original does."""
+        doc.js_on_event("document_ready", self._script)
 
     def show(self, geometry: Geometry, meta: dict[str, list]) -> None:
         """Sends `meta`, the change that makes the browser redraw, with the new picture's size

@@ -76,21 +76,23 @@ class ConvolutionFigure(AnimatedFigure):
             renderers=[self.output_cells],
             tooltips=None,
             name=f"{self.prefix}_hover",
-            callback=self.action("on_hover(cb_data.geometry)"),
+            callback=self.action(f"{self.prefix}_hover", "on_hover(cb_data.geometry)"),
         )
         tap = TapTool(
             renderers=[self.output_cells],
             behavior="inspect",
             name=f"{self.prefix}_tap",
-            callback=self.action("on_tap(cb_data.geometries)"),
+            callback=self.action(f"{self.prefix}_tap", "on_tap(cb_data.geometries)"),
         )
         copies = HoverTool(
             renderers=[self.fills["copy_fill"]],
             tooltips=None,
             name=f"{self.prefix}_copy_hover",
-            callback=self.action("show_original(sizes(), cb_data.geometry)"),
+            callback=self.action(
+                f"{self.prefix}_copy_hover", "show_original(sizes(), cb_data.geometry)"
+            ),
         )
         self.figure.add_tools(hover, tap, copies)
-        self.figure.js_on_event(
-            "mouseleave", self.action("show_preview(sizes(), -1); show_original(sizes(), null)")
+        self.on_event(
+            self.figure, "mouseleave", "show_preview(sizes(), -1); show_original(sizes(), null)"
         )

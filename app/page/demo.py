@@ -135,7 +135,7 @@ class ConvolutionDemo(pn.viewable.Viewer):
         """What a served page adds: the demo starts moving when the browser says the page is
         ready, as the original does, and the address follows the demo on screen."""
         for figure in self.figures.values():
-            doc.js_on_event("document_ready", figure.start)
+            figure.start_on_ready(doc)
         self._live = True
         if self.write_url:
             # The step only as the page was opened with it: after that the browser keeps it.

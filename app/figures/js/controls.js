@@ -1,7 +1,7 @@
-// The controls every animated demo shares, run in the browser. Every CustomJS of a demo is
+// The controls every animated demo shares, run in the browser. A demo's one script model is
 // this text, then its layer's own file (direct.js or transposed.js, which define locate,
-// place_highlights, fill_outputs and readout_html for render), then one line that calls an
-// action.
+// place_highlights, fill_outputs and readout_html for render), then its actions by what the
+// browser calls it for, and the line that runs the one it was called for (animated.py).
 //
 // Args common to all: meta (one row of sizes, empty until the demo has a layer to show; its
 // keys are the scene's sizes and the contract of app/scene/blocks.py: block_slices,
