@@ -1,6 +1,6 @@
-"""The README's notebook cell in real JupyterLab, driven in Chromium: the demo fits the output
-area, shows its readout at once, moves, toggles, and steps by key while it has focus; saved as
-static HTML (no kernel), it still plays and says that its settings need a kernel.
+"""The README's notebook cell in real JupyterLab and Notebook 7, driven in Chromium: the demo
+fits the output area, shows its readout at once, moves, toggles, and steps by key while it has
+focus; saved as static HTML (no kernel), it still plays and says that its settings need a kernel.
 
 No network: the CDN addresses of BokehJS and Panel that the notebook asks for are answered
 from the installed packages' own files.
@@ -77,23 +77,34 @@ def offline(context) -> list[str]:
     return unanswered
 
 
-@pytest.fixture(scope="module")
-def lab(folder):
+# Where each front end opens a notebook, and what it is told beyond the server's settings.
+FRONT_ENDS = {
+    "jupyterlab": ("lab/tree", ["--LabApp.news_url=",
+                                "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]),
+    "notebook": ("notebooks", []),  # Notebook 7: JupyterLab's parts, one document a tab
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module", params=list(FRONT_ENDS))
+def lab(folder, request):
+    """The notebook's address in a running JupyterLab, then Notebook 7."""
+    front_end, (tree, options) = request.param, FRONT_ENDS[request.param]
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "JUPYTER_CONFIG_DIR": str(folder / ".jupyter")}
-    log = open(folder / "lab.log", "w+")
+    log = open(folder / f"{front_end}.log", "w+")
     process = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip", "127.0.0.1",
+        [sys.executable, "-m", front_end, "--no-browser", "--ip", "127.0.0.1",
          "--port", str(port), "--allow-root", "--IdentityProvider.token=",
-         "--ServerApp.password=", "--ServerApp.root_dir", str(folder),
-         "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
+         "--ServerApp.password=", "--ServerApp.root_dir", str(folder), *options],
         cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
-    url = f"http://127.0.0.1:{port}/lab/tree/demo.ipynb"
+    # A copy of its own, not yet run: a front end saves the outputs it made into its notebook.
+    (folder / f"{front_end}.ipynb").write_text((folder / "demo.ipynb").read_text())
+    url = f"http://127.0.0.1:{port}/{tree}/{front_end}.ipynb"
     try:
         if not answers(f"http://127.0.0.1:{port}/api", process, 60):
             log.seek(0)
-            pytest.fail(f"JupyterLab did not start:\n{log.read()[-3000:]}")
+            pytest.fail(f"{front_end} did not start:\n{log.read()[-3000:]}")
         yield url
     finally:
         stop_group(process)
@@ -106,8 +117,15 @@ def test_the_readmes_cell_fits_the_output_area_moves_toggles_and_steps_by_key(la
     try:
         page = Page(context.new_page())
         page.page.goto(lab)
-        # Ready once the kernel is: its status reads Idle.
-        page.page.get_by_text(re.compile(r"\| Idle")).wait_for(timeout=40_000)
+        # Ready once the kernel is: JupyterLab's status bar says it is idle; Notebook 7 has no
+        # status bar, and its toolbar's indicator turns idle once the kernel has connected.
+        if "/lab/" in lab:
+            page.page.get_by_text(re.compile(r"\| Idle")).wait_for(timeout=40_000)
+        else:
+            indicator = ".jp-Notebook-ExecutionIndicator[data-status='idle']"
+            page.page.locator(indicator).wait_for(timeout=40_000)
+        # The notebook, not the file browser, is the current widget that Run acts on.
+        page.page.locator(".jp-InputPrompt").first.click()
         page.page.get_by_role("menuitem", name="Run", exact=True).click()
         page.page.get_by_text("Run All Cells", exact=True).click()
         page.page.wait_for_function(f"() => ({DEMO})?.text.includes('step')", timeout=40_000)
