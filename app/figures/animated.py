@@ -83,6 +83,12 @@ def same_columns(old: dict, new: dict) -> bool:
     return True
 
 
+# The sources whose glyphs the layers' scripts change at every step (window, kernel slice,
+# output cell, their links, the outputs written so far, the pointer's outlines).
+MOVING = frozenset((
+    "window_box", "kernel", "cursor", "links", "column", "output_text", "gradient_text",
+    "preview", "original",
+))  # fmt: skip
 _FIELDS: dict[type, list[tuple[str, list[str]]]] = {}  # a figure class's sources and fields
 
 
@@ -201,6 +207,11 @@ class AnimatedFigure:
         self.draw = Draw(self.figure)
         self.values: list[GlyphRenderer] = []  # the text glyphs of cell values, set by _draw
         self._draw()
+        # What the browser moves at every step is painted on Bokeh's overlay canvas: a step
+        # then repaints that alone, not every cell of the picture beneath it as well.
+        for renderer in self.figure.renderers:
+            if self._source_key(renderer.data_source) in MOVING:
+                renderer.level = "overlay"
         headings = self.draw.text("x", "y", text="text", source=self.sources["labels"],
                                     text_font_size=f"{13 * zoom:g}px", text_font=value("monospace"),
                                     text_baseline="alphabetic")  # fmt: skip

@@ -62,8 +62,21 @@ function render(n) {
   place_highlights(m, at)
   fill_outputs(m, n, at)
   const hint = state.hint ? `<div class="hint">${HINT}</div>` : ""
-  readout.setv({text: hint + readout_html(m, n, at)}, {sync: false})
+  write_readout(hint + readout_html(m, n, at))
   if (slider.value !== n + 1) slider.setv({value: n + 1}, {sync: false})
+}
+
+function write_readout(html) {
+  // A step rewrites the readout's words alone: a change to the Div's text would make Bokeh
+  // build its view again (stylesheets too) and lay the whole page out, 8 ms of every step.
+  // The model keeps the text, silently, for whenever the view is drawn again.
+  readout.setv({text: html}, {silent: true})
+  const view = typeof Bokeh === "undefined" ? null : Bokeh.index.find_one(readout)
+  if (view?.markup_el != null && !readout.render_as_text && view.has_math_disabled()) {
+    view.markup_el.innerHTML = html
+  } else {
+    readout.change.emit()  // not drawn yet, or a kind of text only Bokeh's view can draw
+  }
 }
 
 function fit_frame() {
