@@ -84,10 +84,11 @@ def same_columns(old: dict, new: dict) -> bool:
 
 
 # The sources whose glyphs the layers' scripts change at every step (window, kernel slice,
-# output cell, their links, the outputs written so far, the pointer's outlines).
-MOVING = frozenset((
+# output cell, their links, the outputs written so far, the pointer's outlines), and the
+# headings, which stay on top of the links as before (a few words, cheap to paint again).
+OVERLAID = frozenset((
     "window_box", "kernel", "cursor", "links", "column", "output_text", "gradient_text",
-    "preview", "original",
+    "preview", "original", "labels",
 ))  # fmt: skip
 _FIELDS: dict[type, list[tuple[str, list[str]]]] = {}  # a figure class's sources and fields
 
@@ -207,14 +208,14 @@ class AnimatedFigure:
         self.draw = Draw(self.figure)
         self.values: list[GlyphRenderer] = []  # the text glyphs of cell values, set by _draw
         self._draw()
-        # What the browser moves at every step is painted on Bokeh's overlay canvas: a step
-        # then repaints that alone, not every cell of the picture beneath it as well.
-        for renderer in self.figure.renderers:
-            if self._source_key(renderer.data_source) in MOVING:
-                renderer.level = "overlay"
         headings = self.draw.text("x", "y", text="text", source=self.sources["labels"],
                                     text_font_size=f"{13 * zoom:g}px", text_font=value("monospace"),
                                     text_baseline="alphabetic")  # fmt: skip
+        # What the browser moves at every step is painted on Bokeh's overlay canvas: a step
+        # then repaints that alone, not every cell of the picture beneath it as well.
+        for renderer in self.figure.renderers:
+            if self._source_key(renderer.data_source) in OVERLAID:
+                renderer.level = "overlay"
         self._clear()
         touch = [InlineStyleSheet(css=BUTTON_CSS)]
         self.toggle = Button(
