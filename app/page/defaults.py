@@ -7,8 +7,9 @@ Every walk of a document reads every property of every model (its references, it
 a session is walked about six times between its build and its first message: two fifths of
 the server's CPU for a session went there (py-spy on `panel serve app`). For a default that is
 a plain immutable value (None, a number, a string, a tuple of those), the answer is the same
-each time for a class and a property, so it is kept; a themed value, a default made by a
-function, a list, a dict or a model instance is still worked out by Bokeh every time.
+each time for a class and a property, so it is kept; an empty list, dict or set is made anew
+for each model, of the kind Bokeh makes, without the copy and the check; a themed value, a
+default made by a function, any other container or a model is still worked out by Bokeh.
 
 And a model given another model for a property whose default is a model (a source's
 selection, a renderer's view) first built that default, to compare the new value with it and
@@ -44,7 +45,7 @@ EMPTY_KINDS = (
 )  # fmt: skip
 _kept: dict[tuple[type, str], Any] = {}  # immutable defaults, by class and property
 _empty: dict[tuple[type, str], tuple[type, bool]] = {}  # an empty mutable default's kind
-_model_defaults: dict[tuple[type, str], bool] = {}
+_model_defaults: dict[tuple[type, str], bool] = {}  # whether a property's default is a model
 _bokeh_get_default = PropertyDescriptor._get_default
 _bokeh_set = PropertyDescriptor.__set__
 
@@ -98,9 +99,11 @@ def _default_is_a_model(self: PropertyDescriptor, cls: type[HasProps]) -> bool:
 
 def _set(self: PropertyDescriptor, obj: HasProps, value: Any, *, setter: Any = None) -> None:
     # Bokeh's __set__ reads the old value first; unset, a model-valued default is built for it.
+    given = obj.__dict__.get("_property_values")  # none before HasProps.__init__: Bokeh says so
     if (
-        obj.__dict__.get("_initialized", False)
-        or self.name in obj._property_values
+        given is None
+        or obj.__dict__.get("_initialized", False)
+        or self.name in given
         or not _default_is_a_model(self, type(obj))
     ):
         return _bokeh_set(self, obj, value, setter=setter)
@@ -120,3 +123,4 @@ def forget_defaults() -> None:
     PropertyDescriptor.__set__ = _bokeh_set
     _kept.clear()
     _empty.clear()
+    _model_defaults.clear()
