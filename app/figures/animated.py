@@ -267,6 +267,7 @@ class AnimatedFigure:
         if theme == "dark":
             self._darken(headings)
         self._connect()
+        self._write_script()
 
     def _darken(self, headings: GlyphRenderer) -> None:
         """The dark theme: the figure shows the page's ground, its headings and lines light;
@@ -354,10 +355,14 @@ class AnimatedFigure:
             self._script = CustomJS(args=args, name=f"{self.prefix}_script")
         assert key not in self._actions, f"two actions for {key}"
         self._actions[key] = code
+        return self._script
+
+    def _write_script(self) -> None:
+        """The script model's code, once every action is known: the layer's script, the
+        actions by what the browser calls it for, and the line that runs the one called."""
         actions = "".join(f"  {json.dumps(name)}: () => {{ {line} }},\n"
                           for name, line in self._actions.items())  # fmt: skip
         self._script.code = f"{script(self.SCRIPT)}\nconst ACTIONS = {{\n{actions}}}\n{DISPATCH}"
-        return self._script
 
     def on_event(self, model: Model, event: str, code: str) -> None:
         """Runs `code` in the browser on `event` of `model` (a figure's, a button's)."""
