@@ -4,6 +4,9 @@ and the address."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
+from functools import partial
+from typing import Any
 from urllib.parse import urlencode
 
 import panel as pn
@@ -102,30 +105,29 @@ class ConvolutionDemo(pn.viewable.Viewer):
             values["seed"] = secrets.randbelow(SEED_MAX + 1)
         settings = DemoSettings()
         settings.param.update(values)
-        step = 0
-        if "step" in raw:
+
+        def parsed(name: str, parse: Callable[[str], Any], default: Any, said: str) -> Any:
+            """The address's `name` parsed, or `default` (said so) with a notice of what was
+            wrong; `default` too where the address does not name it."""
+            if name not in raw:
+                return default
             try:
-                step = parse_step(raw["step"], len(settings.conv))
+                return parse(raw[name])
             except ValueError as error:
-                notices.append(f"{error}; using 1")
-        page = {"embed": False, "autoplay": True}
-        for name, default in page.items():
-            if name in raw:
-                try:
-                    page[name] = parse_switch(name, raw[name])
-                except ValueError as error:
-                    notices.append(f"{error}; using {str(default).lower()}")
+                notices.append(f"{error}; using {said}")
+                return default
+
+        step = parsed("step", lambda text: parse_step(text, len(settings.conv)), 0, "1")
+        page = {
+            name: parsed(name, partial(parse_switch, name), default, str(default).lower())
+            for name, default in (("embed", False), ("autoplay", True))
+        }
         theme = raw.get("theme", "light").strip().lower()
         theme = {"default": "light"}.get(theme, theme)  # Panel's word for light
         if theme not in THEMES:
             notices.append(f"theme={shown(raw['theme'])} is not one of light, dark; using light")
             theme = "light"
-        zoom = 1.0
-        if "zoom" in raw:
-            try:
-                zoom = parse_zoom(raw["zoom"])
-            except ValueError as error:
-                notices.append(f"{error}; using 1")
+        zoom = parsed("zoom", parse_zoom, 1.0, "1")
         return cls(
             settings, step=step, notices=notices, write_url=True, address_step="step" in raw,
             theme=theme, zoom=zoom, **page,
