@@ -16,6 +16,14 @@ selection, a renderer's view) first built that default, to compare the new value
 to tell the property's listeners, of which a model being built has none: a hundred models a
 session made and dropped. While a model is built, such a property is now set directly.
 
+The same holds for three more answers Bokeh works out afresh for each model: whether a
+property's default must be made for each model (asked for every property of every model
+built, through the property's whole type: a fifth of a session's build), the theme's values
+for a model (an AttributeError raised and caught twice a model when there are none), and the
+walk of a document's references (a module import at each value visited). And each page sent
+asked every model class of the process for its scripts and stylesheets (a tenth of a
+session's CPU, Panel's classes being many): the answer is kept while no class is added.
+
 Installed by the server (app_hooks.py); tests/unit/test_page.py checks that the documents it
 builds serialize exactly as without it.
 """
@@ -24,6 +32,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import bokeh.model.util
 from bokeh.core.has_props import HasProps
 from bokeh.core.property.descriptors import PropertyDescriptor
 from bokeh.core.property.instance import InstanceDefault
@@ -35,6 +44,8 @@ from bokeh.core.property.wrappers import (
     PropertyValueList,
     PropertyValueSet,
 )
+from bokeh.model import Model
+from bokeh.resources import Resources
 
 IMMUTABLE = (type(None), bool, int, float, str)
 _MISSING = object()
@@ -46,8 +57,15 @@ EMPTY_KINDS = (
 _kept: dict[tuple[type, str], Any] = {}  # immutable defaults, by class and property
 _empty: dict[tuple[type, str], tuple[type, bool]] = {}  # an empty mutable default's kind
 _model_defaults: dict[tuple[type, str], bool] = {}  # whether a property's default is a model
+_unstable: dict[tuple[type, str], bool] = {}  # whether a default is made for each model
 _bokeh_get_default = PropertyDescriptor._get_default
 _bokeh_set = PropertyDescriptor.__set__
+_bokeh_has_unstable_default = PropertyDescriptor.has_unstable_default
+_bokeh_themed_values = HasProps.themed_values
+_bokeh_apply_theme = HasProps.apply_theme
+_bokeh_visit = bokeh.model.util.visit_value_and_its_immediate_references
+_bokeh_collect = Resources._collect_external_resources
+_collected: dict[tuple[str, str, int], list[str]] = {}  # a page's scripts and stylesheets
 
 
 def _immutable(value: object) -> bool:
@@ -110,17 +128,79 @@ def _set(self: PropertyDescriptor, obj: HasProps, value: Any, *, setter: Any = N
     self._set(obj, Undefined, self.property.prepare_value(obj, self.name, value), setter=setter)
 
 
+def _has_unstable_default(self: PropertyDescriptor, obj: HasProps) -> bool:
+    # The property's type and the class's overridden default decide it: the same for a class.
+    key = (type(obj), self.name)
+    unstable = _unstable.get(key)
+    if unstable is None:
+        unstable = _unstable[key] = _bokeh_has_unstable_default(self, obj)
+    return unstable
+
+
+def _themed_values(self: HasProps) -> dict[str, Any] | None:
+    return self.__dict__.get("__themed_values__")  # where HasProps.apply_theme puts them
+
+
+def _apply_theme(self: HasProps, property_values: dict[str, Any]) -> None:
+    # No theme values for this class and none kept: Bokeh's own would change nothing.
+    if property_values or "__themed_values__" in self.__dict__:
+        _bokeh_apply_theme(self, property_values)
+
+
+def _visit(obj: Any, visitor: Any) -> None:
+    """bokeh.model.util.visit_value_and_its_immediate_references, in the same order, without
+    importing Model at each value."""
+    kind = type(obj)
+    if kind is int or kind is float or kind is str:
+        return
+    if kind is list or issubclass(kind, (list, tuple)):
+        for item in obj:
+            _visit(item, visitor)
+    elif issubclass(kind, dict):
+        for key, value in obj.items():
+            _visit(key, visitor)
+            _visit(value, visitor)
+    elif issubclass(kind, HasProps):
+        if issubclass(kind, Model):
+            visitor(obj)
+        else:
+            bokeh.model.util.visit_immediate_value_references(obj, visitor)
+    else:
+        _bokeh_visit(obj, visitor)  # a dataclass, or nothing to visit
+
+
+def _collect_external_resources(self: Resources, resource_attr: Any) -> list[str]:
+    # Bokeh reads the attribute of every model class known; Panel's answers vary with the
+    # mode its resources are asked in.
+    key = (resource_attr, self.mode, len(Model.model_class_reverse_map))
+    if key not in _collected:
+        _collected[key] = _bokeh_collect(self, resource_attr)
+    return list(_collected[key])
+
+
 def remember_defaults() -> None:
     """Makes every Bokeh model of this process keep its classes' immutable defaults and build
     no default model that it is given another for."""
     PropertyDescriptor._get_default = _get_default
     PropertyDescriptor.__set__ = _set
+    PropertyDescriptor.has_unstable_default = _has_unstable_default
+    HasProps.themed_values = _themed_values
+    HasProps.apply_theme = _apply_theme
+    bokeh.model.util.visit_value_and_its_immediate_references = _visit
+    Resources._collect_external_resources = _collect_external_resources
 
 
 def forget_defaults() -> None:
     """Bokeh's own way again (for a test that compares the two)."""
     PropertyDescriptor._get_default = _bokeh_get_default
     PropertyDescriptor.__set__ = _bokeh_set
+    PropertyDescriptor.has_unstable_default = _bokeh_has_unstable_default
+    HasProps.themed_values = _bokeh_themed_values
+    HasProps.apply_theme = _bokeh_apply_theme
+    bokeh.model.util.visit_value_and_its_immediate_references = _bokeh_visit
+    Resources._collect_external_resources = _bokeh_collect
+    _collected.clear()
+    _unstable.clear()
     _kept.clear()
     _empty.clear()
     _model_defaults.clear()
