@@ -63,9 +63,15 @@ class ConvolutionFigure(AnimatedFigure):
             for name, column in (("cell_text", "text"), ("output_text", "shown"))
         ]
         draw.segment("x0", "y0", "x1", "y1", source=s["links"], line_color="black", line_width=1)
-        for name, (colour, width, dash) in MARKS.items():
-            self._cells(name, fill_alpha=0, line_color=colour, line_width=width, line_dash=dash)
-        self._cells("preview", fill_alpha=0, line_color=BLUE, line_dash="dotted", line_width=2)
+        # The window, the filter and the preview: a cell or a channel's block (scene's
+        # outline_blocks) a rectangle, each with its sides.
+        marks = {**MARKS, "preview": (BLUE, 2, "dotted")}
+        for name, (colour, width, dash) in marks.items():
+            sides = ("w", "h") if name != "cursor" else (CELL, CELL)
+            self.draw.rect(
+                "x", "y", *sides, source=s[name], name=f"{self.prefix}_{name}_glyph",
+                fill_alpha=0, line_color=colour, line_width=width, line_dash=dash,
+            )  # fmt: skip
         # The input cell that a padded copy under the pointer repeats.
         self._cells("original", fill_alpha=0, line_color="black", line_dash="dotted", line_width=3)
 

@@ -9,7 +9,14 @@ from app.engine import Convolution
 from app.scene.base import Scene
 from app.scene.blocks import Blocks, cell_centres
 from app.scene.code import Code, convolution_code
-from app.scene.marks import filter_cells, link_columns, window_cells
+from app.scene.marks import (
+    filter_blocks,
+    filter_cells,
+    link_columns,
+    one_by_one,
+    window_blocks,
+    window_cells,
+)
 from app.scene.small import block_images, padded_kinds, plain_blocks
 from app.scene.style import format_values, numbers
 
@@ -90,16 +97,21 @@ class ConvolutionScene(Scene):
         FH, FW = self.engine.w.shape[2:]  # kernel rows, kernel columns
         inputs = geometry.inputs[list(step.channels)]  # (Cg, 2)
         ox, oy = geometry.outputs[step.filter]
+        if self.outline_blocks():
+            window = window_blocks(inputs, step.rows, step.cols)
+            kernel = filter_blocks(geometry, step.filter, FH, FW)
+        else:
+            window = one_by_one(window_cells(inputs, step.rows, step.cols))
+            kernel = one_by_one(filter_cells(geometry, step.filter, FH, FW))
         return {
-            "window_box": window_cells(inputs, step.rows, step.cols),
-            "kernel": filter_cells(geometry, step.filter, FH, FW),
+            "window_box": window,
+            "kernel": kernel,
             "cursor": {"x": np.array([ox + step.col + 0.5]), "y": np.array([oy + step.row + 0.5])},
             "links": link_columns(geometry, step.filter, step.channels, step.rows, step.cols, FH),
         }
 
     def _columns(self, step: int) -> dict[str, dict]:
         conv, geometry = self.engine, self.geometry
-        Cg, FH, FW = conv.w.shape[1:]  # channels per group, kernel rows, kernel columns
         origins = geometry.origins  # (C + K*Cg + 2K, 2)
         blocks = plain_blocks(conv, geometry)  # one rectangle a slice, bias and output block
         cells = self.cells(text=geometry.legible)
@@ -122,7 +134,7 @@ class ConvolutionScene(Scene):
             "output_blocks": blocks["outputs"],
             "output_text": output_text,
             "scalars": {"value": numbers(partials)},
-            "preview": {"x": np.full(Cg * FH * FW, OFF_PLOT), "y": np.zeros(Cg * FH * FW)},
+            "preview": self._preview(),
             # The input row and column each padded one copies (-1: a zero), and the outline
             # the pointer on a copy puts around its original.
             "copies": {"row": conv.copied_rows, "col": conv.copied_cols},
@@ -143,6 +155,21 @@ class ConvolutionScene(Scene):
             data.update(self._small_cells(blocks))
         data.update(self.highlight(step))
         return data
+
+    def outline_blocks(self) -> bool:
+        """Whether the window and the filter are outlined as one rectangle a channel, not cell
+        by cell: where cells are too small to read, and the window's cells touch. At the caps
+        a step outlined 3,872 cells, stroked again at every frame (16 frames a second)."""
+        return not self.geometry.legible and tuple(self.engine.dilation) == (1, 1)
+
+    def _preview(self) -> dict[str, np.ndarray]:
+        """The hover preview's outlines, waiting off the plot: one a window cell or block."""
+        Cg, FH, FW = self.engine.w.shape[1:]  # channels per group, kernel rows, kernel columns
+        if self.outline_blocks():
+            corner = np.zeros((Cg, 2))
+            return {**window_blocks(corner, tuple(range(FH)), tuple(range(FW))),
+                    "x": np.full(Cg, OFF_PLOT)}  # fmt: skip
+        return one_by_one({"x": np.full(Cg * FH * FW, OFF_PLOT), "y": np.zeros(Cg * FH * FW)})
 
     def _small_cells(self, blocks: dict[str, dict]) -> dict[str, dict]:
         """Where cells are too small to draw one by one: each input channel an image, each
@@ -166,7 +193,16 @@ class ConvolutionScene(Scene):
         Hp, Wp = conv.padded.shape[1:]  # padded rows, padded columns
         OH, OW = conv.output.shape[1:]
         return dict(
-            Hp=Hp, Wp=Wp, G=conv.groups, OH=OH, OW=OW, picture=0, relu=0, rgb=0, first_output=0
+            Hp=Hp,
+            Wp=Wp,
+            G=conv.groups,
+            OH=OH,
+            OW=OW,
+            picture=0,
+            relu=0,
+            rgb=0,
+            first_output=0,
+            outline_blocks=self.outline_blocks(),
         )
 
     def _formula(self, i: int) -> str:

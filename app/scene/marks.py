@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from app.scene.blocks import Geometry, cell_centres
+from app.scene.style import CELL
 
 
 def window_cells(corners: np.ndarray, rows: tuple[int, ...], cols: tuple[int, ...]) -> dict:
@@ -19,6 +20,34 @@ def window_cells(corners: np.ndarray, rows: tuple[int, ...], cols: tuple[int, ..
         "x": (corners[:, :1] + c.ravel() + 0.5).ravel(),
         "y": (corners[:, 1:] + r.ravel() + 0.5).ravel(),
     }
+
+
+def window_blocks(corners: np.ndarray, rows: tuple[int, ...], cols: tuple[int, ...]) -> dict:
+    """One rectangle a block around its cells at (rows x cols), which must be contiguous:
+    where cells are too small to outline one by one. Centres and sides, as the cells' edges."""
+    count = len(corners)
+    return {
+        "x": corners[:, 0] + (cols[0] + cols[-1]) / 2 + 0.5,
+        "y": corners[:, 1] + (rows[0] + rows[-1]) / 2 + 0.5,
+        "w": np.full(count, cols[-1] - cols[0] + CELL),
+        "h": np.full(count, rows[-1] - rows[0] + CELL),
+    }
+
+
+def filter_blocks(geometry: Geometry, k: int, FH: int, FW: int) -> dict:
+    """filter_cells as one rectangle a slice, then the bias cell."""
+    slices = window_blocks(geometry.slices[k], tuple(range(FH)), tuple(range(FW)))
+    bx, by = geometry.biases[k] + 0.5
+    return {
+        "x": np.append(slices["x"], bx), "y": np.append(slices["y"], by),
+        "w": np.append(slices["w"], CELL), "h": np.append(slices["h"], CELL),
+    }  # fmt: skip
+
+
+def one_by_one(cells: dict) -> dict:
+    """Cells' centres with their sides, for a glyph that also draws window_blocks."""
+    count = len(cells["x"])
+    return {**cells, "w": np.full(count, CELL), "h": np.full(count, CELL)}
 
 
 def filter_cells(geometry: Geometry, k: int, FH: int, FW: int) -> dict:

@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from support.reading import meta, origins, readout_numbers, window_cells
+from support.reading import cells_at, meta, origins, readout_numbers, window_cells
 
 from app.layers import DemoSettings
 
@@ -63,6 +63,32 @@ def test_scrubbed_step_shows_the_engines_window_and_numbers(server, page, n):
     ox, oy = origins(page)
     out = meta(page, "block_outputs") + step.filter
     assert cursor == [ox[out] + step.col + 0.5, oy[out] + step.row + 0.5]
+
+
+CAPS = dict(
+    height=32, width=32, depth=16, n_filters=16, kernel_height=11, kernel_width=11, padding=5
+)
+
+
+def test_at_the_caps_each_channels_window_and_slice_is_one_rectangle_on_the_engines_cells(
+    server, page
+):
+    query = "&".join(f"{key}={value}" for key, value in CAPS.items())
+    page.open(f"{server.url}?{query}&seed=0&autoplay=false")
+    conv = DemoSettings(**CAPS, seed=0).conv
+    Cg, FH, FW = conv.w.shape[1:]
+    assert meta(page, "outline_blocks") == 1
+    slices0 = meta(page, "block_slices")
+    for n in (0, 1234, len(conv) - 1):  # the first, one inside, the last filter's last
+        page.model("conv_slider", f"model.value = {n + 1}")
+        step = conv[n]
+        assert page.step() == n
+        assert page.model("conv_window_box", "model.data.x.length") == Cg  # not Cg*FH*FW
+        expected = {(d, r, c) for d in step.channels for r in step.rows for c in step.cols}
+        assert window_cells(page) == expected
+        slices = range(slices0 + step.filter * Cg, slices0 + (step.filter + 1) * Cg)
+        red = cells_at(page, "conv_kernel", slices, FH, FW)
+        assert red == {(s, r, c) for s in slices for r in range(FH) for c in range(FW)}
 
 
 def test_playing_at_full_speed_sends_no_websocket_message(server, page):

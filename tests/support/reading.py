@@ -22,9 +22,22 @@ def cells_at(page: Page, source: str, blocks, rows: int, cols: int, demo: str = 
     """(block, row, col) of every cell centre of `source` that lies on one of `blocks`, each
     a rows x cols grid."""
     ox, oy = origins(page, demo)
-    xs, ys = page.model(source, "[Array.from(model.data.x), Array.from(model.data.y)]")
+    xs, ys, ws, hs = page.model(
+        source,
+        "[model.data.x, model.data.y, model.data.w ?? model.data.x.map(() => 1),"
+        " model.data.h ?? model.data.x.map(() => 1)].map(column => Array.from(column))",
+    )
+    centres = []
+    for x, y, w, h in zip(xs, ys, ws, hs, strict=True):
+        # A rectangle around several cells (a window outlined as one block) marks each of them.
+        across, down = round(w), round(h)
+        centres += [
+            (x - (across - 1) / 2 + q, y - (down - 1) / 2 + r)
+            for r in range(down)
+            for q in range(across)
+        ]
     found = set()
-    for x, y in zip(xs, ys, strict=True):
+    for x, y in centres:
         for block in blocks:
             row, col = round(y - oy[block] - 0.5), round(x - ox[block] - 0.5)
             on_grid = abs(y - oy[block] - 0.5 - row) + abs(x - ox[block] - 0.5 - col) < 1e-6

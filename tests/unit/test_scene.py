@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from app.layers import DemoSettings
 from app.scene import ConvolutionScene
 from app.scene.layout import CHAR_PX, LABEL_PX, MAX_WIDTH_PX, MIN_CELL_PX
+from app.scene.style import CELL
 
 CAPS = dict(
     height=32, width=32, depth=16, n_filters=16, kernel_height=11, kernel_width=11, padding=5
@@ -150,3 +151,52 @@ def test_the_default_in_an_iframe_or_on_a_phone_takes_bands_and_stays_legible(bo
     assert geometry.height * geometry.cell_px <= box[1] + LABEL_PX
     assert geometry.bands > 1 and geometry.cell_px >= least_cell_px and geometry.legible
     assert {"w0[:,:,0]", "o[:,:,1]"} <= set(geometry.labels["text"])  # every label kept
+
+
+def covered(marks: dict) -> set[tuple[float, float]]:
+    """The centres of the cells a mark's rectangles cover (one each, or a block each)."""
+    centres = set()
+    for x, y, w, h in zip(marks["x"], marks["y"], marks["w"], marks["h"], strict=True):
+        across, down = round(w), round(h)
+        centres |= {
+            (round(x - (across - 1) / 2 + q, 6), round(y - (down - 1) / 2 + r, 6))
+            for r in range(down)
+            for q in range(across)
+        }
+    return centres
+
+
+@pytest.mark.parametrize("n", [0, 1234, 4095])
+def test_where_cells_are_too_small_the_window_and_filter_are_a_block_a_channel(n):
+    scene = DemoSettings(**CAPS).scene()
+    conv, geometry = scene.engine, scene.geometry
+    step, (Cg, FH, FW) = conv[n], conv.w.shape[1:]
+    assert not geometry.legible and scene.outline_blocks()
+    marks = scene.highlight(n)
+    assert len(marks["window_box"]["x"]) == Cg and len(marks["kernel"]["x"]) == Cg + 1
+    # Every cell of the window, and of filter k's slices and bias, in data coordinates.
+    window = {
+        (geometry.inputs[d, 0] + c + 0.5, geometry.inputs[d, 1] + r + 0.5)
+        for d in step.channels for r in step.rows for c in step.cols
+    }  # fmt: skip
+    slices = geometry.slices[step.filter]
+    kernel = {
+        (sx + q + 0.5, sy + r + 0.5) for sx, sy in slices for r in range(FH) for q in range(FW)
+    }
+    kernel.add(tuple(geometry.biases[step.filter] + 0.5))
+
+    def rounded(cells):
+        return {(round(float(x), 6), round(float(y), 6)) for x, y in cells}
+
+    assert covered(marks["window_box"]) == rounded(window)
+    assert covered(marks["kernel"]) == rounded(kernel)
+
+
+def test_a_dilated_window_and_legible_cells_are_outlined_cell_by_cell():
+    for chosen in (DemoSettings(**{**CAPS, "dilation": 2}), DemoSettings()):
+        scene = chosen.scene()
+        Cg, FH, FW = scene.engine.w.shape[1:]
+        assert not scene.outline_blocks()
+        marks = scene.highlight(0)
+        assert len(marks["window_box"]["x"]) == Cg * FH * FW
+        assert set(marks["window_box"]["w"]) == {CELL}

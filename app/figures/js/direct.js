@@ -67,10 +67,15 @@ function place_highlights(m, at) {
   let p = 0
   for (let c = 0; c < m.Cg; c++) {
     const d = first + c, s = slice0 + k * m.Cg + c
-    for (let r = 0; r < m.FH; r++) {
-      for (let q = 0; q < m.FW; q++, p++) {
-        kx[p] = ox[s] + q + 0.5
-        ky[p] = oy[s] + r + 0.5
+    if (m.outline_blocks) {  // the slice as one rectangle (see place_window)
+      kx[p] = ox[s] + m.FW / 2
+      ky[p++] = oy[s] + m.FH / 2
+    } else {
+      for (let r = 0; r < m.FH; r++) {
+        for (let q = 0; q < m.FW; q++, p++) {
+          kx[p] = ox[s] + q + 0.5
+          ky[p] = oy[s] + r + 0.5
+        }
       }
     }
     const right = ox[d] + last_col + 1
