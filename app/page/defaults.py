@@ -180,7 +180,8 @@ def _collect_external_resources(self: Resources, resource_attr: Any) -> list[str
 
 def remember_defaults() -> None:
     """Makes every Bokeh model of this process keep its classes' immutable defaults and build
-    no default model that it is given another for."""
+    no default model that it is given another for; and Bokeh keep its other per-class answers
+    (above)."""
     PropertyDescriptor._get_default = _get_default
     PropertyDescriptor.__set__ = _set
     PropertyDescriptor.has_unstable_default = _has_unstable_default

@@ -137,6 +137,26 @@ def test_the_servers_kept_defaults_send_the_same_document(address, open_settings
     assert len(kept) > 80_000 and kept == bokehs
 
 
+def test_the_servers_kept_resource_lists_name_the_same_files():
+    """A page's scripts and stylesheets, asked of every model class once and kept: the same
+    lists as Bokeh's own asking, in the mode the server serves them, and again in another."""
+    from panel.io.resources import Resources
+
+    def lists(mode: str) -> list[list[str]]:
+        resources = Resources(mode=mode, **({"root_url": "/"} if mode == "server" else {}))
+        return [resources.js_files, resources.css_files, resources.js_modules]
+
+    session_document(seed=b"1")  # every model class of the page known
+    bokehs = [lists(mode) for mode in ("server", "cdn")]
+    remember_defaults()
+    try:
+        kept = [lists(mode) for mode in ("server", "cdn", "server", "cdn")]
+    finally:
+        forget_defaults()
+    assert any("es-module-shims" in name for name in bokehs[0][0])  # Panel's own, collected
+    assert kept == bokehs + bokehs
+
+
 def test_settings_are_made_when_first_opened_and_kept():
     demo, doc = session_document(seed=b"1")
     before = len(doc.models)
