@@ -9,11 +9,12 @@ import gc
 from collections.abc import Callable
 
 from bokeh.resources import Resources
-from bokeh.server.contexts import BokehServerContext
+from bokeh.server.contexts import BokehServerContext, BokehSessionContext
 from bokeh.server.tornado import BokehTornado
 from bokeh.settings import settings
 from tornado.web import GZipContentEncoding
 
+from app.page.collector import session_closed
 from app.page.defaults import remember_defaults
 from app.page.poster import PosterHandler
 from app.page.serving import harden_server
@@ -44,9 +45,13 @@ def on_server_loaded(server_context: BokehServerContext) -> None:
     # What is loaded by now (Python, Bokeh, Panel, this app: about 140,000 objects) lives as
     # long as the process; Python's collector still read all of it at every full collection,
     # one each few sessions built (a tenth of a session's CPU). Frozen, it reads what sessions
-    # made.
+    # made (and those are frozen too while they are held: app/page/collector.py).
     gc.collect()
     gc.freeze()
+
+
+def on_session_destroyed(session_context: BokehSessionContext) -> None:
+    session_closed()  # what the closed sessions held is reclaimed (app/page/collector.py)
 
 
 def _without_unused_bundles(resources: Callable[..., Resources]) -> Callable[..., Resources]:

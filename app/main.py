@@ -4,6 +4,7 @@ import panel as pn
 
 from app import ConvolutionDemo
 from app.page.admission import admit
+from app.page.collector import session_built
 from app.page.serving import local_dist
 
 pn.extension(design="native")
@@ -21,3 +22,4 @@ else:
     pn.state.curdoc.template_variables["embedded"] = demo.embed  # the page's heading, or none
     pn.state.curdoc.template_variables["dark"] = demo.theme == "dark"
     demo.servable(title="Convolution demo", location=False)
+session_built()  # held as long as the session: out of the collector's full passes

@@ -1,0 +1,51 @@
+"""Python's garbage collector and the sessions a server holds.
+
+A session's document is tens of thousands of Python objects that live as long as the session,
+and Python's collector reads every live object it tracks at each of its full passes. While a
+class of 200 arrived over a minute (tests/bench_load.py), full passes came every five seconds
+and grew with the sessions held, to 1.4 s each with 130 held: a server blocked that long at a
+time, and an eighth of its CPU. The objects loaded at start are frozen out of those passes by
+app_hooks.py; so are a session's, once its document is built (`gc.freeze` moves everything
+tracked so far, in constant time, out of the collector's sight). When sessions close, a moment
+after the last one, everything is handed back for one full pass that reclaims what they held
+(and whatever cycles were frozen with them), and what survives is frozen again; such passes
+come at most once each ten seconds, so that visitors coming and going all the time cost the
+server no more than Python's own passes would.
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+
+from tornado.ioloop import IOLoop
+
+RECLAIM_AFTER_S = 2.0  # Bokeh closes idle sessions in batches: one pass for a batch
+LEAST_BETWEEN_S = 10.0  # a full pass with 200 sessions held takes about a second
+
+_reclaim_pending = False
+_last_reclaim = float("-inf")  # time.monotonic() of the last full pass
+
+
+def session_built() -> None:
+    """A session's objects, now built, are passed over by the collector's passes."""
+    gc.freeze()
+
+
+def session_closed() -> None:
+    """A full pass over everything, a moment after the last session closed of a batch."""
+    global _reclaim_pending
+    if not _reclaim_pending:
+        _reclaim_pending = True
+        now = time.monotonic()
+        at = max(now + RECLAIM_AFTER_S, _last_reclaim + LEAST_BETWEEN_S)
+        IOLoop.current().call_later(at - now, _reclaim)
+
+
+def _reclaim() -> None:
+    global _reclaim_pending, _last_reclaim
+    _reclaim_pending = False
+    _last_reclaim = time.monotonic()
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
