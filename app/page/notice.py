@@ -29,14 +29,20 @@ class Notice(pn.viewable.Viewer):
     def __init__(self, **params) -> None:
         super().__init__(**params)
         colour, ground, border = STYLES[self.kind]
+        # A watcher, not reactive expressions: every session builds two boxes, mostly empty,
+        # and the expressions made them a twentieth of what a session costs the server.
         self._pane = pn.pane.HTML(
-            self.param.text.rx().rx.pipe(as_html),
-            visible=self.param.text.rx().rx.bool(),
+            as_html(self.text),
+            visible=bool(self.text),
             styles={"color": colour, "background": ground, "border": f"1px solid {border}",
                     "border-radius": "4px", "padding": "6px 10px", "font-size": "13px"},
             sizing_mode="stretch_width",
             margin=(5, 10),
         )  # fmt: skip
+        self.param.watch(self._show, "text")
+
+    def _show(self, event: param.parameterized.Event) -> None:
+        self._pane.param.update(object=as_html(event.new), visible=bool(event.new))
 
     def __panel__(self) -> pn.viewable.Viewable:
         return self._pane
