@@ -1,7 +1,8 @@
 """What `panel serve app` does once per server process, before any visitor (Bokeh's hook for
 directory apps): a hardened log and error replies, compressed responses, only the BokehJS
 bundles the page uses, no second check of each session's document, Bokeh's defaults kept
-(app/page/defaults.py), and the poster of one step at poster.png."""
+(app/page/defaults.py), what is loaded kept out of Python's collector, and the poster of one
+step at poster.png; and, as sessions close, what they held reclaimed (app/page/collector.py)."""
 
 from __future__ import annotations
 
