@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import threading
 import weakref
-
-from tornado.ioloop import IOLoop
 
 from app.page import collector
 
@@ -27,11 +26,18 @@ def held_session() -> weakref.ref:
     return weakref.ref(session)
 
 
+def run_alone(coroutine) -> None:
+    """Runs `coroutine` on an event loop of its own, in a thread of its own: the browser
+    tests' Playwright keeps a loop running in this thread."""
+    thread = threading.Thread(target=asyncio.run, args=(coroutine,))
+    thread.start()
+    thread.join()
+
+
 def test_a_held_sessions_cycles_are_passed_over_then_reclaimed_after_it_closes(monkeypatch):
     monkeypatch.setattr(collector, "RECLAIM_AFTER_S", 0.05)
     monkeypatch.setattr(collector, "LEAST_BETWEEN_S", 0.8)
     monkeypatch.setattr(collector, "_last_reclaim", float("-inf"))
-    loop = IOLoop(make_current=False)
     try:
         first = held_session()
         assert gc.get_freeze_count() > 0
@@ -43,15 +49,20 @@ def test_a_held_sessions_cycles_are_passed_over_then_reclaimed_after_it_closes(m
             collector.session_closed()  # a batch closing: one pass for all of it
             await asyncio.sleep(wait_s)
 
-        loop.run_sync(lambda: close_then_look(0.3))
+        run_alone(close_then_look(0.3))
         assert first() is None  # reclaimed by the pass after it closed
         assert gc.get_freeze_count() > 0  # and what survived is frozen again
         # Another closes at once: its pass waits until LEAST_BETWEEN_S after the last.
-        second = held_session()
-        loop.run_sync(lambda: close_then_look(0.3))
-        assert second() is not None
-        loop.run_sync(lambda: asyncio.sleep(0.6))
-        assert second() is None
+        second, alive = held_session(), []
+
+        async def close_and_watch() -> None:
+            collector.session_closed()
+            await asyncio.sleep(0.3)
+            alive.append(second() is not None)
+            await asyncio.sleep(0.7)
+            alive.append(second() is not None)
+
+        run_alone(close_and_watch())
+        assert alive == [True, False]
     finally:
-        loop.close()
         gc.unfreeze()
