@@ -46,6 +46,7 @@ from bokeh.core.property.wrappers import (
 )
 from bokeh.model import Model
 from bokeh.resources import Resources
+from bokeh.util.dataclasses import entries, is_dataclass
 
 IMMUTABLE = (type(None), bool, int, float, str)
 _MISSING = object()
@@ -149,7 +150,7 @@ def _apply_theme(self: HasProps, property_values: dict[str, Any]) -> None:
 
 def _visit(obj: Any, visitor: Any) -> None:
     """bokeh.model.util.visit_value_and_its_immediate_references, in the same order, without
-    importing Model at each value."""
+    importing Model at each value (a source's arrays included)."""
     kind = type(obj)
     if kind is int or kind is float or kind is str:
         return
@@ -165,8 +166,9 @@ def _visit(obj: Any, visitor: Any) -> None:
             visitor(obj)
         else:
             bokeh.model.util.visit_immediate_value_references(obj, visitor)
-    else:
-        _bokeh_visit(obj, visitor)  # a dataclass, or nothing to visit
+    elif is_dataclass(obj):
+        for _, value in entries(obj):
+            _visit(value, visitor)
 
 
 def _collect_external_resources(self: Resources, resource_attr: Any) -> list[str]:
