@@ -212,7 +212,10 @@ class ConvolutionDemo(pn.viewable.Viewer):
         )
         if box != self.box:
             self.box = box
-            self._repaint()
+            # The report can reach the server before the browser's ready event, and Panel
+            # drops what a session changes before that event (it counts on sending the whole
+            # document, which this browser already has): the repaint waits for it.
+            pn.state.onload(self._repaint)
 
     def _cell_tapped(self, attr: str, old: dict, new: dict) -> None:
         # The browser names one cell in a one-row column; a page altered by hand may send
