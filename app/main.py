@@ -17,7 +17,8 @@ full = admit(pn.state.curdoc)
 if full:
     pn.pane.HTML(f"<p>{full}</p>").servable(title="Convolution demo", location=False)
 else:
-    # No Panel Location: the demo keeps the address itself (app/page/address.py says why).
+    # No Panel Location: the demo keeps the address itself (write_address in
+    # app/figures/js/controls.js says why).
     demo = ConvolutionDemo.from_address(pn.state.session_args)
     pn.state.curdoc.template_variables["embedded"] = demo.embed  # the page's heading, or none
     pn.state.curdoc.template_variables["dark"] = demo.theme == "dark"

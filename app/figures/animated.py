@@ -180,6 +180,7 @@ class AnimatedFigure:
         prefix = prefix or self.PREFIX
         self.prefix = prefix  # model names start with it, so two demos share a page
         self.write_url = write_url  # a served page keeps the paused step in its address
+        self.address = ""  # and its settings, as a query the page gives (controls.js writes)
         self.aside_px = aside_px  # what the page keeps beside the demo on a wide screen
         self.autoplay = autoplay  # whether it starts moving on load (reduced motion aside)
         self.zoom = zoom  # cells, headings and readout this much larger (a projector)
@@ -307,6 +308,8 @@ class AnimatedFigure:
         meta = data.pop("meta")
         if box is not None:  # the browser holds its demo back until the picture fits it
             meta["box_width"], meta["box_height"] = [box[0]], [box[1]]
+        if self.write_url:
+            meta["address"] = [self.address]
         for name, columns in data.items():
             self.send(name, columns)
         geometry = scene.geometry

@@ -1,5 +1,5 @@
 """ConvolutionDemo: the layers' figures inside a Panel page, with the settings, their messages
-and the address."""
+and the address (which the figure on screen writes: controls.js)."""
 
 from __future__ import annotations
 
@@ -17,8 +17,6 @@ from app.figures import AnimatedFigure
 from app.figures.animated import NO_SQUEEZE, THEMES
 from app.figures.lesson import bring_into_view
 from app.layers import DRAWING, LAYERS, DemoSettings
-from app.page.address import AddressBar
-from app.page.deferred import Deferred
 from app.page.sidebar import Messages, SettingsPanel
 from app.scene.layout import SCREEN
 from app.settings import SEED_MAX
@@ -55,7 +53,6 @@ class ConvolutionDemo(pn.viewable.Viewer):
         doc="Cells, headings and the readout this much larger, for a projector or the back row",
     )  # fmt: skip
     notices = param.List(default=[], item_type=str, doc="What was wrong with the address")
-    address_step = param.Boolean(False, doc="Whether the address named a step (then kept)")
     write_url = param.Boolean(False, doc="Keep the settings and the paused step in the URL")
     box = param.NumericTuple(SCREEN, length=2, doc="The pixels the browser leaves the figure")
     show_settings = param.Boolean(
@@ -129,23 +126,16 @@ class ConvolutionDemo(pn.viewable.Viewer):
             theme = "light"
         zoom = parsed("zoom", parse_zoom, 1.0, "1")
         return cls(
-            settings, step=step, notices=notices, write_url=True, address_step="step" in raw,
+            settings, step=step, notices=notices, write_url=True,
             theme=theme, zoom=zoom, **page,
         )  # fmt: skip
 
     def _serve(self, doc: object) -> None:
         """What a served page adds: the demo starts moving when the browser says the page is
-        ready, as the original does, and the address follows the demo on screen."""
+        ready, as the original does."""
         for figure in self.figures.values():
             figure.start_on_ready(doc)
         self._live = True
-        if self.write_url:
-            # The step only as the page was opened with it: after that the browser keeps it.
-            opened_at = {"step": str(self.step + 1)} if self.address_step else {}
-            self.address = AddressBar(query=self._query(opened_at))
-            self._layout.append(self.address)
-            # An invalid setting keeps the last demo, and so leaves the address alone.
-            self.settings.param.watch(Deferred(self._write_address), "conv")
 
     def _show(self, step: int) -> None:
         """Repaints the figures of the layer on screen and shows them alone."""
@@ -154,6 +144,9 @@ class ConvolutionDemo(pn.viewable.Viewer):
         self._shown = {view.prefix for view in views}
         for place, view in enumerate(views):
             figure = self._figure(view.prefix, view.figure)
+            # The address follows the demo on screen: its figure writes it with each repaint
+            # (an invalid setting repaints nothing, and so leaves the address alone).
+            figure.address = self._query() if figure.write_url else ""
             figure.update(view.scene, step if place == 0 else 0, self.box)  # a twin from its start
             self.notes[view.prefix].param.update(object=view.note, visible=bool(view.note))
         for prefix, figure in self.figures.items():
@@ -247,16 +240,14 @@ class ConvolutionDemo(pn.viewable.Viewer):
         with pn.io.hold():
             self._show(self.step)
 
-    def _query(self, extra: dict[str, str]) -> str:
-        """The address's query: every setting, the edits, embed if on, and `extra`."""
+    def _query(self) -> str:
+        """The address's query: every setting, the edits, and the page's own switches; the
+        step is the browser's (controls.js)."""
         query = settings_query(self.settings) | ({"embed": "true"} if self.embed else {})
         query |= {} if self.autoplay else {"autoplay": "false"}
         query |= {"theme": "dark"} if self.theme == "dark" else {}
         query |= {} if self.zoom == 1 else {"zoom": f"{self.zoom:g}"}
-        return urlencode(query | extra)
-
-    def _write_address(self, *events: param.parameterized.Event) -> None:
-        self.address.query = self._query({})
+        return urlencode(query)
 
     def __panel__(self) -> pn.viewable.Viewable:
         return self._layout

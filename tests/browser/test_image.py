@@ -2,6 +2,7 @@
 card, ReLU, and bad uploads that leave the page as it was."""
 
 import io
+import re
 
 import numpy as np
 from PIL import Image
@@ -59,6 +60,7 @@ def test_sobel_on_an_uploaded_test_card_finds_its_edge(server, page):
     page.page.wait_for_function(
         "() => Bokeh.documents[0].get_model_by_name('conv_meta').data.relu[0] === 1"
     )
+    page.page.wait_for_url(re.compile(r"[?&]relu=true"))  # a setting of the picture alone
     page.page.get_by_role("button", name="Toggle Movement").click()
     page.model("conv_slider", "model.value = 1")  # the top-left cell: negative before ReLU
     readout = page.model("conv_readout", "model.text")

@@ -199,7 +199,7 @@ def test_zoom_draws_the_picture_placed_for_a_smaller_box_that_much_larger():
         for r in figure.figure.renderers
         if hasattr(r.glyph, "text_font_size")
     )
-    assert zoomed._query({}).endswith("zoom=2") and "zoom" not in plain._query({})
+    assert zoomed._query().endswith("zoom=2") and "zoom" not in plain._query()
     demo = ConvolutionDemo.from_address({"zoom": [b"150%"]})
     assert demo.zoom == 1.5 and demo.notices == []
     demo = ConvolutionDemo.from_address({"zoom": [b"3"]})

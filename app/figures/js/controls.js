@@ -110,6 +110,28 @@ function on_new_arrays() {
     figure.setv({hold_render: false}, {sync: false})
   }
   reveal()
+  write_address(false)
+}
+
+function write_address(opening) {
+  // A served page's address names its settings as the server last wrote them (meta.address),
+  // in place of what was there, so that a refused value leaves it instead of being refused
+  // again on every reload. (Panel's Location merges what it writes into what was there, and
+  // reads the address as typed values: embed=true comes back as embed=True, and a 5,000-digit
+  // number makes it raise and the page go blank.) The step is the browser's: kept while it is
+  // a step number, and on opening, the step shown for whatever was asked (step=-1 shows 1).
+  if (!meta.data.write_url?.[0] || meta.data.address === undefined) return
+  try {
+    const url = new URL(document.location.href)
+    const step = url.searchParams.get("step")
+    const query = new URLSearchParams(meta.data.address[0])
+    if (step !== null && opening) query.set("step", String(state.n + 1))
+    else if (step !== null && /^[1-9][0-9]{0,6}$/.test(step)) query.set("step", step)
+    url.search = query.toString()
+    if (url.href !== document.location.href) history.replaceState(history.state, "", url)
+  } catch (error) {
+    console.warn("the settings could not be written to the address", error)
+  }
 }
 
 function remember_step() {
@@ -202,6 +224,7 @@ function start() {
   fit_frame()
   state.hint = still()
   if (meta.data.N !== undefined) render(state.n)
+  write_address(true)
   name_sliders()
   listen()
   report_box()
