@@ -3,10 +3,12 @@ Lighthouse's performance score on its mobile and desktop presets.
 
     python tests/bench_pages.py [--url URL] [--lighthouse PATH]
 
-Without --url it starts `panel serve app` as the README runs it; give the address of the
-Docker container (http://127.0.0.1:5006/app) to measure that instead. Lighthouse comes from
-npm (`npm install lighthouse` in any folder; pass its node_modules/.bin/lighthouse, or have
-it on PATH) and drives Debian's Chromium, offline.
+Without --url it starts `panel serve app` as the README runs it, and beside it the floor
+(tests/support/floor: the same page and scripts around one line of text), scored too: what
+the floor loses, BokehJS's and Panel's own loading, no demo drawn with them can win back.
+Give the address of the Docker container (http://127.0.0.1:5006/app) to measure that
+instead. Lighthouse comes from npm (`npm install lighthouse` in any folder; pass its
+node_modules/.bin/lighthouse, or have it on PATH) and drives Debian's Chromium, offline.
 """
 
 from __future__ import annotations
@@ -17,12 +19,14 @@ import os
 import shutil
 import subprocess
 import tempfile
+from itertools import product
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 from support.serving import CHROMIUM, CHROMIUM_FLAGS, Page, Server
 
 RUNS = 3
+FLOOR = "tests/support/floor"  # served beside the app, at /floor
 METRICS = ("first-contentful-paint", "largest-contentful-paint", "total-blocking-time",
            "speed-index", "cumulative-layout-shift")  # fmt: skip
 
@@ -76,8 +80,9 @@ def main() -> None:
     options.add_argument("--url", help="a served demo's address (default: start one)")
     options.add_argument("--lighthouse", default=shutil.which("lighthouse"))
     args = options.parse_args()
-    server = None if args.url else Server()
+    server = None if args.url else Server(beside=(FLOOR,))
     url = (args.url or server.url) + "?seed=1"
+    pages = [("", url)] + ([(" floor", server.url.replace("/app", "/floor"))] if server else [])
     try:
         first, repeat = transfers(url)
         total = sum(size for size, _ in first.values())
@@ -88,9 +93,9 @@ def main() -> None:
         if not args.lighthouse:
             print("Lighthouse: not found (npm install lighthouse; --lighthouse PATH)")
             return
-        for preset, target in (("mobile", 80), ("desktop", 95)):
+        for (preset, target), (page, address) in product((("mobile", 80), ("desktop", 95)), pages):
             # Lighthouse's simulated throttling varies from run to run: the median of three.
-            reports = [lighthouse(args.lighthouse, url, preset) for _ in range(RUNS)]
+            reports = [lighthouse(args.lighthouse, address, preset) for _ in range(RUNS)]
             scores = sorted(round(r["categories"]["performance"]["score"] * 100) for r in reports)
             report = next(
                 r
@@ -101,7 +106,7 @@ def main() -> None:
                 f"{name.replace('-', ' ')} {report['audits'][name]['displayValue']}"
                 for name in METRICS
             ).replace("\xa0", " ")
-            print(f"Lighthouse {preset}: performance {scores[RUNS // 2]} of {scores} "
+            print(f"Lighthouse {preset}{page}: performance {scores[RUNS // 2]} of {scores} "
                   f"(target {target}); the median run: {shown}")  # fmt: skip
     finally:
         if server is not None:

@@ -64,7 +64,9 @@ def address(server: Server, **settings: object) -> str:
 class Server:
     """`python -m panel serve app` in its own session, stopped by process group."""
 
-    def __init__(self, *extra: str, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, *extra: str, env: dict[str, str] | None = None, beside: tuple[str, ...] = ()
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/app"
         self.log = open(ROOT / f".server-{self.port}.log", "w+")
@@ -74,6 +76,7 @@ class Server:
             "panel",
             "serve",
             "app",
+            *beside,  # other apps the same server serves (tests/support/floor)
             "--address",
             "127.0.0.1",
             "--port",
