@@ -85,7 +85,8 @@ def same_columns(old: dict, new: dict) -> bool:
 
 # The sources whose glyphs the layers' scripts change at every step (window, kernel slice,
 # output cell, their links, the outputs written so far, the pointer's outlines), and the
-# headings, which stay on top of the links as before (a few words, cheap to paint again).
+# headings, which stay on top of the links as before where cells are legible (a few words,
+# cheap to paint again; not where cells are too small to read: AnimatedFigure.update).
 OVERLAID = frozenset((
     "window_box", "kernel", "cursor", "links", "column", "output_text", "gradient_text",
     "preview", "original", "labels",
@@ -209,9 +210,11 @@ class AnimatedFigure:
         self.draw = Draw(self.figure)
         self.values: list[GlyphRenderer] = []  # the text glyphs of cell values, set by _draw
         self._draw()
-        headings = self.draw.text("x", "y", text="text", source=self.sources["labels"],
-                                    text_font_size=f"{13 * zoom:g}px", text_font=value("monospace"),
-                                    text_baseline="alphabetic")  # fmt: skip
+        self.headings = headings = self.draw.text(
+            "x", "y", text="text", source=self.sources["labels"],
+            text_font_size=f"{13 * zoom:g}px", text_font=value("monospace"),
+            text_baseline="alphabetic",
+        )  # fmt: skip
         # What the browser moves at every step is painted on Bokeh's overlay canvas: a step
         # then repaints that alone, not every cell of the picture beneath it as well.
         for renderer in self.figure.renderers:
@@ -318,6 +321,11 @@ class AnimatedFigure:
             renderer.visible = geometry.legible
             renderer.glyph.background_fill_alpha = scene.VALUE_GROUND
             renderer.glyph.text_font_size = f"{min(13 * self.zoom, round(px * 0.5)):g}px"
+        # Where cells are too small to read, the picture is large and its headings many (67
+        # at the caps): painted again with every step on the overlay, they were a sixth of each
+        # frame. Beneath the moving glyphs they are painted when the picture changes; the
+        # window's links then cross them, which the headings of legible cells are kept from.
+        self.headings.level = "overlay" if geometry.legible else "glyph"
         self.slider.update(end=max(len(scene), 2), disabled=len(scene) < 2)
         self.lesson.update(scene)
         self.show(geometry, meta)

@@ -204,3 +204,18 @@ def test_zoom_draws_the_picture_placed_for_a_smaller_box_that_much_larger():
     assert demo.zoom == 1.5 and demo.notices == []
     demo = ConvolutionDemo.from_address({"zoom": [b"3"]})
     assert demo.zoom == 1 and demo.notices == ["zoom='3' is not one of 1, 1.25, 1.5, 2; using 1"]
+
+
+def test_headings_of_cells_too_small_to_read_are_painted_beneath_what_moves():
+    demo = ConvolutionDemo(seed=1)
+    figure = demo.figures["conv"]
+    assert figure.headings.level == "overlay"  # above the window's links, as the original
+    demo.settings.param.update(
+        height=32, width=32, depth=16, n_filters=16, kernel_height=11, kernel_width=11,
+        padding=5,
+    )  # fmt: skip
+    assert not [r for r in figure.values if r.visible]  # the caps: no value is legible
+    assert figure.headings.level == "glyph"  # not painted again at every step
+    demo.settings.param.update(height=5, width=5, depth=3, n_filters=2, kernel_height=3,
+                               kernel_width=3, padding=1)  # fmt: skip
+    assert figure.headings.level == "overlay"
