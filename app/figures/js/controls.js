@@ -110,8 +110,13 @@ function on_new_arrays() {
     figure.setv({hold_render: false}, {sync: false})
   }
   reveal()
-  write_address(false)
+  // Written in the frame that paints the new arrays, the address cost that frame 20 ms here
+  // (history.replaceState): it waits until the changes stop.
+  clearTimeout(state.address_timer)
+  state.address_timer = setTimeout(() => write_address(false), ADDRESS_AFTER_MS)
 }
+
+const ADDRESS_AFTER_MS = 150  // after the last new arrays: a burst of changes writes it once
 
 function write_address(opening) {
   // A served page's address names its settings as the server last wrote them (meta.address),
