@@ -1,8 +1,9 @@
 """Work that can wait for the repaint: it reaches the browser in a patch of its own, after.
 
 A change of setting repaints the figure in one document patch. Whatever else the change
-touches (the address bar, the size formula) would otherwise ride in that same patch, and the
-browser would apply it (a history entry, a Markdown re-render) before painting the figure.
+touches (the size formula) would otherwise ride in that same patch, and the browser would
+apply it (a Markdown re-render) before painting the figure. (The address waits likewise, in
+the figure's script: controls.js.)
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Callable
 
 import panel as pn
 
-DELAY_MS = 150  # after the last change: a burst of changes writes the address once
+DELAY_MS = 150  # after the last change: a burst of changes writes the formula once
 
 
 class Deferred:
