@@ -84,12 +84,11 @@ def same_columns(old: dict, new: dict) -> bool:
 
 
 # The sources whose glyphs the layers' scripts change at every step (window, kernel slice,
-# output cell, their links, the outputs written so far, the pointer's outlines), and the
-# headings, which stay on top of the links as before where cells are legible (a few words,
-# cheap to paint again; not where cells are too small to read: AnimatedFigure.update).
+# output cell, their links, the outputs written so far, the pointer's outlines). The headings
+# join them where cells are legible (AnimatedFigure.update).
 OVERLAID = frozenset((
     "window_box", "kernel", "cursor", "links", "column", "output_text", "gradient_text",
-    "preview", "original", "labels",
+    "preview", "original",
 ))  # fmt: skip
 _FIELDS: dict[type, list[tuple[str, list[str]]]] = {}  # a figure class's sources and fields
 
@@ -210,7 +209,7 @@ class AnimatedFigure:
         self.draw = Draw(self.figure)
         self.values: list[GlyphRenderer] = []  # the text glyphs of cell values, set by _draw
         self._draw()
-        self.headings = headings = self.draw.text(
+        self.headings = self.draw.text(
             "x", "y", text="text", source=self.sources["labels"],
             text_font_size=f"{13 * zoom:g}px", text_font=value("monospace"),
             text_baseline="alphabetic",
@@ -269,15 +268,15 @@ class AnimatedFigure:
         self.layout = row(pans, controls, name=f"{prefix}_demo", styles=WRAPS)
         self.lesson.share_from(self.layout, self.slider)
         if theme == "dark":
-            self._darken(headings)
+            self._darken()
         self._connect()
         self._write_script()
 
-    def _darken(self, headings: GlyphRenderer) -> None:
+    def _darken(self) -> None:
         """The dark theme: the figure shows the page's ground, its headings and lines light;
         the readout and the lesson's panels take the dark stylesheet."""
         self.figure.background_fill_alpha = self.figure.border_fill_alpha = 0
-        headings.glyph.text_color = DARK_INK
+        self.headings.glyph.text_color = DARK_INK
         outlines = {colour for colour, _, _ in MARKS.values()}
         for renderer in self.figure.renderers:
             glyph = renderer.glyph
@@ -321,10 +320,11 @@ class AnimatedFigure:
             renderer.visible = geometry.legible
             renderer.glyph.background_fill_alpha = scene.VALUE_GROUND
             renderer.glyph.text_font_size = f"{min(13 * self.zoom, round(px * 0.5)):g}px"
-        # Where cells are too small to read, the picture is large and its headings many (67
-        # at the caps): painted again with every step on the overlay, they were a sixth of each
-        # frame. Beneath the moving glyphs they are painted when the picture changes; the
-        # window's links then cross them, which the headings of legible cells are kept from.
+        # Where cells are legible, the headings are painted over the window's links, as in the
+        # original: on the overlay, again at every step (a few words). Where cells are too
+        # small to read, the picture is large and its headings many (67 at the caps), a sixth
+        # of each frame there: beneath the moving glyphs, painted when the picture changes,
+        # with the links crossing them.
         self.headings.level = "overlay" if geometry.legible else "glyph"
         self.slider.update(end=max(len(scene), 2), disabled=len(scene) < 2)
         self.lesson.update(scene)
