@@ -125,29 +125,31 @@ function write_address(opening) {
   // reads the address as typed values: embed=true comes back as embed=True, and a 5,000-digit
   // number makes it raise and the page go blank.) The step is the browser's: kept while it is
   // a step number, and on opening, the step shown for whatever was asked (step=-1 shows 1).
-  if (!meta.data.write_url?.[0] || meta.data.address === undefined) return
-  try {
-    const url = new URL(document.location.href)
+  if (meta.data.address === undefined) return
+  rewrite_address("settings", (url) => {
     const step = url.searchParams.get("step")
     const query = new URLSearchParams(meta.data.address[0])
     if (step !== null && opening) query.set("step", String(state.n + 1))
     else if (step !== null && /^[1-9][0-9]{0,6}$/.test(step)) query.set("step", step)
     url.search = query.toString()
-    if (url.href !== document.location.href) history.replaceState(history.state, "", url)
-  } catch (error) {
-    console.warn("the settings could not be written to the address", error)
-  }
+  })
 }
 
 function remember_step() {
   // A paused step goes into the address, so that copying it shows the same step.
-  if (!meta.data.write_url[0]) return
+  rewrite_address("step", (url) => url.searchParams.set("step", String(state.n + 1)))
+}
+
+function rewrite_address(what, edit) {
+  // The page's address, changed by `edit` in place (no reload, no history entry), where the
+  // figure keeps it (a served page's own figure).
+  if (!meta.data.write_url?.[0]) return
   try {
     const url = new URL(document.location.href)
-    url.searchParams.set("step", String(state.n + 1))
-    history.replaceState(history.state, "", url)
+    edit(url)
+    if (url.href !== document.location.href) history.replaceState(history.state, "", url)
   } catch (error) {
-    console.warn("the step could not be written to the address", error)
+    console.warn(`the ${what} could not be written to the address`, error)
   }
 }
 
