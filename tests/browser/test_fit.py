@@ -11,6 +11,11 @@ IN_VIEW = """(names) => names.map(name => {
   return box.top >= -1 && box.left >= -1 && box.bottom <= innerHeight + 1
     && box.right <= innerWidth + 1 && box.width > 0 && box.height > 0
 })"""
+BOXES = """(names) => names.map(name => {
+  const box = Bokeh.index.find_one(Bokeh.documents[0].get_model_by_name(name)).el
+    .getBoundingClientRect()
+  return [box.left, box.top, box.width, box.height]
+})"""
 SCROLLS = """() => { const page = document.documentElement
   return [page.scrollWidth - innerWidth, page.scrollHeight - innerHeight] }"""
 
@@ -109,3 +114,48 @@ def test_a_projector_zooms_the_cells_and_the_readout_and_nothing_scrolls_sideway
     (cell, (font, tall)), (zoomed_cell, (_, zoomed_tall)) = sizes["1"], sizes["1.5"]
     assert cell <= 26.5 < 1.4 * 26 <= zoomed_cell, "the original's 26 px cells, larger zoomed"
     assert font >= 14 and zoomed_tall >= 1.4 * tall, "the readout's numbers grow with them"
+
+
+@pytest.mark.parametrize(
+    ("size", "query", "setting", "before", "after"),
+    [
+        # taller and wider, the controls moving right
+        ((1400, 850), "n_filters=4", ("stride", "Stride (rows)"), "2", "1"),
+        ((1366, 768), "", ("height", "Input height"), "5", "9"),  # wider and shorter
+        ((1366, 768), "", ("depth", "Depth (channels)"), "6", "2"),  # narrower and shorter
+        ((390, 844), "", ("n_filters", "Filters"), "4", "1"),  # a phone's, controls under it
+    ],
+)  # fmt: skip
+def test_a_picture_resized_by_a_setting_is_laid_out_as_one_opened_at_it(
+    server, browser, size, query, setting, before, after
+):
+    # The browser lays out a figure's new size itself, around the figure alone (controls.js,
+    # resize_in_place): the demo must come out as Bokeh lays out a page opened at that size.
+    (name, label), looks = setting, []
+    for first, change in ((after, None), (before, after)):
+        address = f"?seed=1&autoplay=false&{query}&{name}={first}"
+        page, context = opened(browser, server, size, address)
+        try:
+            page.open_settings()
+            if change is not None:
+                width, height = page.model("conv_figure", "[model.width, model.height]")
+                page.page.get_by_role("combobox", name=label).select_option(change)
+                page.page.wait_for_function(
+                    "() => { const m = Bokeh.documents[0].get_model_by_name('conv_meta').data;"
+                    f" return m.frame_width[0] !== {width} || m.frame_height[0] !== {height} }}"
+                )
+                page.page.wait_for_timeout(500)
+            page.page.evaluate("window.scrollTo(0, 0)")
+            page.page.mouse.move(0, 0)
+            boxes = page.page.evaluate(BOXES, ["conv_demo", "conv_figure", "conv_toggle"])
+            canvas = page.model("conv_figure", "Bokeh.index.find_one(model).canvas_view.bbox.size")
+            x, y, width, height = boxes[0]  # the demo: figure, controls and readout
+            picture = page.page.screenshot(clip={"x": x, "y": y, "width": width, "height": height})
+            looks.append((boxes, canvas, picture))
+            assert page.errors == []
+        finally:
+            context.close()
+    (boxes, canvas, picture), (changed_boxes, changed_canvas, changed_picture) = looks
+    assert changed_boxes == boxes, "the figure and its controls stand where they would"
+    assert changed_canvas == canvas
+    assert changed_picture == picture, "the demo looks as one opened at the setting"
