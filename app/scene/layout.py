@@ -49,6 +49,8 @@ class _Columns:
     def block(self, label: str | None, rows: int, cols: int) -> tuple[float, float]:
         """Places a label (if any) and a rows x cols grid under it; returns the grid's
         top-left."""
+        # Called for every slice of every filter, a dozen layouts a repaint: comparisons
+        # rather than max() keep a layout of the caps' 256 slices near a millisecond.
         label_h = self.label_h if label is not None else 0.0
         if self.y > self.top and self.y + label_h + rows > self.max_height:
             # At least a character's space between columns, or their labels run together.
@@ -58,8 +60,10 @@ class _Columns:
             self._label(label)
         origin = (self.x, self.y + label_h)
         self.y += label_h + rows + GAP
-        self.col_width = max(self.col_width, cols)
-        self.bottom = max(self.bottom, self.y)
+        if cols > self.col_width:
+            self.col_width = cols
+        if self.y > self.bottom:
+            self.bottom = self.y
         return origin
 
     def _label(self, text: str) -> None:
@@ -128,14 +132,17 @@ def _place(
             stack.heading(
                 f"W{k}" if compact else f"W{k} {shape}" if short else f"Filter W{k} ({shape})"
             )
-            slices = np.zeros((Cg, 2))
-            for c, d in enumerate(blocks.reads[k]):
-                label = f"w{k}[:,:,{c}]" + (f" of x[:,:,{d}]" if grouped else "")
-                if Cg > MAX_LABELLED_SLICES:  # one label for the stack: labels cost room and time
-                    reads = blocks.reads[k]
-                    source = f" of x[:,:,{reads[0]}..{reads[-1]}]" if grouped else ""
-                    label = f"w{k}[:,:,0..{Cg - 1}]{source}" if c == 0 else None
-                slices[c] = stack.block(None if compact else label, FH, FW)
+            reads = blocks.reads[k]
+            labels: list[str | None] = [None] * Cg
+            if Cg > MAX_LABELLED_SLICES and not compact:  # one label: labels cost room and time
+                source = f" of x[:,:,{reads[0]}..{reads[-1]}]" if grouped else ""
+                labels[0] = f"w{k}[:,:,0..{Cg - 1}]{source}"
+            elif not compact:
+                labels = [
+                    f"w{k}[:,:,{c}]" + (f" of x[:,:,{d}]" if grouped else "")
+                    for c, d in enumerate(reads)
+                ]
+            slices = np.array([stack.block(label, FH, FW) for label in labels], dtype=float)
             return slices, stack.block(f"b{k}" if compact else f"b{k} (bias)", 1, 1)
 
         return fill
