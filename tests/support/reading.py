@@ -54,8 +54,9 @@ def window_cells(page: Page) -> set[tuple[int, int, int]]:
 
 
 def readout_numbers(page: Page, demo: str = "conv"):
-    """The step (from 1), each channel's scalar, the bias and the value in the readout."""
-    html = page.model(f"{demo}_readout", "model.text")
+    """The step (from 1), each channel's scalar, the bias and the value in the readout, as
+    the page shows it (the browser rewrites its words in place: controls.js)."""
+    html = page.model(f"{demo}_readout", "Bokeh.index.find_one(model).markup_el.innerHTML")
     scalars = {int(d): v for d, v in re.findall(r'data-channel="(\d+)">([^<]+)<', html)}
     (value,) = re.findall(r'class="value">([^<]+)<', html)
     (bias,) = re.findall(r'class="bias">([^<]+)<', html)
