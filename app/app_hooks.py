@@ -1,8 +1,9 @@
 """What `panel serve app` does once per server process, before any visitor (Bokeh's hook for
 directory apps): a hardened log and error replies, compressed responses, only the BokehJS
 bundles the page uses, no second check of each session's document, Bokeh's defaults kept
-(app/page/defaults.py), what is loaded kept out of Python's collector, and the poster of one
-step at poster.png; and, as sessions close, what they held reclaimed (app/page/collector.py)."""
+(app/page/defaults.py), one BLAS thread (app/page/threads.py), what is loaded kept out of
+Python's collector, and the poster of one step at poster.png; and, as sessions close, what
+they held reclaimed (app/page/collector.py)."""
 
 from __future__ import annotations
 
@@ -19,12 +20,14 @@ from app.page.collector import session_closed
 from app.page.defaults import remember_defaults
 from app.page.poster import PosterHandler
 from app.page.serving import harden_server
+from app.page.threads import one_blas_thread
 
 UNUSED_BUNDLES = ("bokeh-gl",)  # the demo draws on a canvas (Panel needs the tables bundle)
 
 
 def on_server_loaded(server_context: BokehServerContext) -> None:
     harden_server()
+    one_blas_thread()  # sessions share the process's cores: products need no threads of their own
     # Bokeh checks every session's document for faults before sending it: a tenth of what a
     # session costs the server, for documents this app builds the same way every time. The
     # tests check them instead (tests/unit/test_page.py), layer by layer.
