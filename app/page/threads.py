@@ -32,7 +32,10 @@ def one_blas_thread() -> int:
         return 0
     asked = 0
     for path in sorted(paths):
-        library = ctypes.CDLL(path)
+        try:
+            library = ctypes.CDLL(path)
+        except OSError:
+            continue  # a file no longer there, which the list names "(deleted)"
         setter = next((getattr(library, name) for name in SETTERS if hasattr(library, name)), None)
         if setter is not None:
             setter(1)

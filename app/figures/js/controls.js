@@ -142,7 +142,7 @@ function resize_in_place(view) {
   }
   view.update_style()
   box_of._update_layout.call(view)
-  for (let parent = view.parent; parent?.child_views != null; parent = parent.parent) {
+  for (let parent = view.parent; laid_out(parent); parent = parent.parent) {
     parent.update_style()
     for (const child of parent.child_views) child.parent_style.clear()
     parent._update_layout()
@@ -150,6 +150,12 @@ function resize_in_place(view) {
     if (width == null && height == null) break
   }
   view.compute_layout()
+}
+
+function laid_out(view) {
+  // A Bokeh layout (a LayoutDOMView: rows, columns, Panel's layouts), not the page around it.
+  return view != null && typeof view.box_sizing === "function"
+    && typeof view._update_layout === "function" && view.child_views != null
 }
 
 function on_new_arrays() {
