@@ -180,7 +180,6 @@ class AnimatedFigure:
         prefix = prefix or self.PREFIX
         self.prefix = prefix  # model names start with it, so two demos share a page
         self.write_url = write_url  # a served page keeps the paused step in its address
-        self.address = ""  # and its settings, as a query the page gives (controls.js writes)
         self.aside_px = aside_px  # what the page keeps beside the demo on a wide screen
         self.autoplay = autoplay  # whether it starts moving on load (reduced motion aside)
         self.zoom = zoom  # cells, headings and readout this much larger (a projector)
@@ -301,17 +300,20 @@ class AnimatedFigure:
     def _draw(self) -> None:
         raise NotImplementedError
 
-    def update(self, scene: Scene, step: int = 0, box: tuple[int, int] | None = None) -> None:
+    def update(
+        self, scene: Scene, step: int = 0, box: tuple[int, int] | None = None, address: str = ""
+    ) -> None:
         """Repaints every source for a new scene at `step`, placed for `box` (the pixels the
         browser leaves the figure, as the page last reported them); `meta` goes last, as its
-        change is what makes the browser redraw."""
+        change is what makes the browser redraw. A figure that keeps the page's address writes
+        `address` (the settings' query) into it (controls.js)."""
         step = scene.clamp(step)
         data = scene.sources(step, self.write_url)
         meta = data.pop("meta")
         if box is not None:  # the browser holds its demo back until the picture fits it
             meta["box_width"], meta["box_height"] = [box[0]], [box[1]]
         if self.write_url:
-            meta["address"] = [self.address]
+            meta["address"] = [address]
         for name, columns in data.items():
             self.send(name, columns)
         geometry = scene.geometry

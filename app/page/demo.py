@@ -142,12 +142,13 @@ class ConvolutionDemo(pn.viewable.Viewer):
         # Zoomed, the picture is placed for a box that much smaller, then drawn that much larger.
         views = self.settings.views(tuple(int(side / self.zoom) for side in self.box))
         self._shown = {view.prefix for view in views}
+        # The address follows the demo on screen: its figure writes it with each repaint (an
+        # invalid setting repaints nothing, and so leaves the address alone).
+        address = self._query()
         for place, view in enumerate(views):
             figure = self._figure(view.prefix, view.figure)
-            # The address follows the demo on screen: its figure writes it with each repaint
-            # (an invalid setting repaints nothing, and so leaves the address alone).
-            figure.address = self._query() if figure.write_url else ""
-            figure.update(view.scene, step if place == 0 else 0, self.box)  # a twin from its start
+            start = step if place == 0 else 0  # a twin from its start
+            figure.update(view.scene, start, self.box, address)
             self.notes[view.prefix].param.update(object=view.note, visible=bool(view.note))
         for prefix, figure in self.figures.items():
             if prefix not in self._pending:
