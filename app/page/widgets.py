@@ -6,6 +6,7 @@ import logging
 from typing import ClassVar
 
 import panel as pn
+from bokeh.document import Document
 
 from app.settings import Settings
 
@@ -25,11 +26,40 @@ class Guarded:
             return {}
 
 
-class Choice(Guarded, pn.widgets.Select):
-    """A drop-down handled at once: a choice is one event, so Panel's 50 ms debounce (meant
-    for streams of keystrokes and drags) would only delay the repaint."""
+class AtOnce:
+    """A widget whose every change is one event (a choice, a click), handled as soon as the
+    browser's message is answered.
+
+    - Panel's 50 ms debounce is meant for streams of keystrokes and drags: here it would only
+      delay the repaint.
+    - Panel counts every change in `pn.state.busy`, for loading indicators this page does not
+      have; the count's bookkeeping cost about 4 ms of each change.
+    - Bokeh answers the browser's message with an OK written in three parts under the
+      socket's write lock. Panel, finding that lock held when the repaint's patch is ready,
+      retries after a fixed 10 ms: the change is handled once the OK is out.
+    """
 
     _priority_changes: ClassVar[list[str]] = ["value"]
+    _busy__ignore: ClassVar[list[str]] = ["value"]
+
+    async def _change_coroutine(self, doc: Document, event_id: str | None = None) -> None:
+        await replies_written(doc)
+        await super()._change_coroutine(doc, event_id)
+
+
+async def replies_written(doc: Document) -> None:
+    """Returns once nothing is being written to the browsers showing `doc` (at once where
+    Bokeh's session or sockets do not look as expected)."""
+    session = getattr(doc.session_context, "_session", None)
+    for connection in list(getattr(session, "_subscribed_connections", ())):
+        write_lock = getattr(getattr(connection, "_socket", None), "write_lock", None)
+        if write_lock is not None:
+            async with write_lock:
+                pass
+
+
+class Choice(AtOnce, Guarded, pn.widgets.Select):
+    """A drop-down of the values a setting may take."""
 
     def _process_property_change(self, msg: dict) -> dict:
         if msg.get("value") == "":  # Panel would take the first option; no option is empty
@@ -38,11 +68,11 @@ class Choice(Guarded, pn.widgets.Select):
         return super()._process_property_change(msg)
 
 
-class Radio(Guarded, pn.widgets.RadioButtonGroup):
+class Radio(AtOnce, Guarded, pn.widgets.RadioButtonGroup):
     """Buttons of which one is chosen."""
 
 
-class Switch(Guarded, pn.widgets.CheckBoxGroup):
+class Switch(AtOnce, Guarded, pn.widgets.CheckBoxGroup):
     """One labelled checkbox."""
 
 
