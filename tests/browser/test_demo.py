@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from support.reading import cells_at, meta, origins, readout_numbers, window_cells
+from support.reading import cells_at, ink, meta, origins, readout_numbers, window_cells
 
 from app.layers import DemoSettings
 
@@ -63,6 +63,30 @@ def test_scrubbed_step_shows_the_engines_window_and_numbers(server, page, n):
     ox, oy = origins(page)
     out = meta(page, "block_outputs") + step.filter
     assert cursor == [ox[out] + step.col + 0.5, oy[out] + step.row + 0.5]
+
+
+def test_outputs_are_painted_as_the_steps_reach_them_and_after_a_new_setting(server, page):
+    page.open(server.url + "?seed=0&autoplay=false")
+    page.page.wait_for_timeout(300)
+    assert ink(page, 0, 0, 1) == 0, "step 1 has written only the first output"
+    page.page.get_by_role("button", name="Step forward").click()
+    page.page.get_by_role("button", name="Step forward").click()
+    page.page.wait_for_timeout(300)
+    assert ink(page, 0, 0, 1) > 5, "step 3 shows the second output's value"
+    page.page.get_by_role("button", name="Step back").click()
+    page.page.get_by_role("button", name="Step back").click()
+    page.page.wait_for_timeout(300)
+    assert ink(page, 0, 0, 1) == 0, "back at step 1, the second output is blank again"
+    page.page.get_by_role("button", name="Step forward").click()
+    # New arrays (stride 1: a 5x5 output) keep the step, and the outputs it has written.
+    page.page.get_by_role("button", name="Settings", exact=True).click()
+    page.page.get_by_role("combobox", name="Stride (rows)").select_option("1")
+    page.page.wait_for_function(
+        "() => Bokeh.documents[0].get_model_by_name('conv_meta').data.OH[0] === 5"
+    )
+    page.page.wait_for_timeout(500)
+    assert page.step() == 1
+    assert ink(page, 0, 0, 1) > 5 and ink(page, 0, 0, 2) == 0
 
 
 CAPS = dict(

@@ -7,7 +7,7 @@ import re
 import numpy as np
 import torch
 from support.oracles import direct_loop
-from support.reading import cells_at, meta, origins, screen_point
+from support.reading import cells_at, ink, meta, origins, screen_point
 from support.serving import address
 from torch.nn.functional import unfold as torch_unfold
 
@@ -28,6 +28,17 @@ def unfold(conv) -> np.ndarray:
 def listed(html: str, name: str) -> list[str]:
     (values,) = re.findall(rf"{re.escape(name)}</span> = <span class=\"vector\">\[([^\]]*)\]", html)
     return values.split(", ")
+
+
+def test_an_output_is_painted_once_the_steps_reach_it(server, page):
+    page.open(address(server, **CONFIGURATION, autoplay="false"), demo="im2col")
+    conv = DemoSettings(**CONFIGURATION).conv
+    second = conv[1]  # the step that writes the second output
+    cell = (second.filter, second.row, second.col)
+    for step, painted in ((3, True), (1, False), (2, True)):
+        page.model("im2col_slider", f"model.value = {step}")
+        page.page.wait_for_timeout(300)
+        assert (ink(page, *cell, "im2col") > 5) == painted, f"the second output at step {step}"
 
 
 def test_im2col_moves_and_each_step_is_a_column_times_a_row(server, page):

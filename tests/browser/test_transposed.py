@@ -5,7 +5,7 @@ import re
 
 import numpy as np
 from support.oracles import scatter_loop
-from support.reading import cells_at, meta, origins
+from support.reading import cells_at, ink, meta, origins
 from support.serving import address
 
 from app.layers import DemoSettings
@@ -15,6 +15,15 @@ CONFIGURATION = dict(
     mode="transposed", seed=3, height=4, width=3, depth=2, n_filters=2, stride=2, padding=1,
     output_padding=1, kernel_height=3, kernel_width=2,
 )  # fmt: skip
+
+
+def test_a_filters_canvas_is_painted_once_the_steps_reach_it(server, page):
+    page.open(address(server, **CONFIGURATION, autoplay="false"), demo="tconv")
+    last = len(DemoSettings(**CONFIGURATION).conv)
+    for step, painted in ((last, True), (1, False), (last, True)):
+        page.model("tconv_slider", f"model.value = {step}")
+        page.page.wait_for_timeout(300)
+        assert (ink(page, 1, 0, 0, "tconv") > 5) == painted, f"the second canvas at step {step}"
 
 
 def test_transposed_mode_moves_and_its_running_sums_are_the_engines(server, page):

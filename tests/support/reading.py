@@ -3,7 +3,11 @@ readout's numbers, the sizes in `meta`, and where a cell of the figure is on the
 
 from __future__ import annotations
 
+import io
 import re
+
+import numpy as np
+from PIL import Image
 
 from support.serving import Page
 
@@ -81,3 +85,15 @@ def output_cell_centre(page: Page, k: int, row: int, col: int, demo: str = "conv
     ox, oy = origins(page, demo)
     block = meta(page, "block_outputs", demo) + k
     return screen_point(page, ox[block] + col + 0.5, oy[block] + row + 0.5, demo)
+
+
+def ink(page: Page, k: int, row: int, col: int, demo: str = "conv") -> int:
+    """Dark pixels in the middle of output cell (row, col) of filter k as the screen shows
+    it: a written value's digits (the cell's fill, its border and the cursor's are lighter
+    or outside the middle)."""
+    x, y = output_cell_centre(page, k, row, col, demo)
+    beside = output_cell_centre(page, k, row, col + 1, demo)  # a cell's width on screen
+    half = 0.3 * (beside[0] - x)
+    clip = {"x": x - half, "y": y - half, "width": 2 * half, "height": 2 * half}
+    grey = np.asarray(Image.open(io.BytesIO(page.page.screenshot(clip=clip))).convert("L"))
+    return int((grey < 110).sum())

@@ -119,8 +119,14 @@ function fill_outputs(m, n, at) {
   const all = finished.active.length > 0
   const shown = output_text.data.shown, text = output_text.data.text
   if (shown.length === 0) return
-  for (let q = 0; q < m.N; q++) shown[q] = all || q <= n ? text[q] : ""
-  output_text.change.emit()
+  let changed = false
+  for (let q = 0; q < m.N; q++) {
+    const now = all || q <= n ? text[q] : ""
+    if (shown[q] !== now) [shown[q], changed] = [now, true]
+  }
+  // Bokeh sets a text glyph up again on every change, measuring each value five times over
+  // (a third of a repaint's work at the default): new arrays often arrive already shown.
+  if (changed) output_text.change.emit()
 }
 
 function readout_html(m, n, at) {

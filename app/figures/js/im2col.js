@@ -41,10 +41,15 @@ function fill_outputs(m, n, at) {
   const all = finished.active.length > 0
   const shown = output_text.data.shown, text = output_text.data.text
   if (shown.length === 0) return
+  let changed = false
   for (let q = 0; q < m.N; q++) {
-    shown[q] = shown[m.N + q] = all || q <= n ? text[q] : ""
+    const now = all || q <= n ? text[q] : ""
+    if (shown[q] !== now || shown[m.N + q] !== now) {
+      shown[q] = shown[m.N + q] = now
+      changed = true
+    }
   }
-  output_text.change.emit()
+  if (changed) output_text.change.emit()  // as in direct.js: a text glyph's set-up is costly
 }
 
 function padded_value(m, d, row, col) {

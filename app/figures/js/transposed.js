@@ -96,15 +96,16 @@ function fill_outputs(m, n, at) {
   if (text.length === 0) return
   const all = finished.active.length > 0
   const now = all ? null : running(m, n, at)
+  let changed = false
   for (let k = 0; k < m.K; k++) {
     for (let p = 0; p < cells_per; p++) {
       const q = k * cells_per + p
-      if (all || k < at.k) text[q] = fmt(outputs.data.value[q], m.integer)
-      else if (k === at.k) text[q] = fmt(now[p], m.integer)
-      else text[q] = ""
+      const shown = all || k < at.k ? fmt(outputs.data.value[q], m.integer)
+        : k === at.k ? fmt(now[p], m.integer) : ""
+      if (text[q] !== shown) [text[q], changed] = [shown, true]
     }
   }
-  output_text.change.emit()
+  if (changed) output_text.change.emit()  // as in direct.js: a text glyph's set-up is costly
 }
 
 function readout_html(m, n, at) {
