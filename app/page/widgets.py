@@ -39,8 +39,10 @@ class AtOnce:
       retries after a fixed 10 ms: the change is handled once the OK is out.
     """
 
-    _priority_changes: ClassVar[list[str]] = ["value"]
-    _busy__ignore: ClassVar[list[str]] = ["value"]
+    # The browser's name for the choice: a drop-down's `value`, the `active` of radio buttons
+    # and checkboxes (Panel's `_rename`).
+    _priority_changes: ClassVar[list[str]] = ["value", "active"]
+    _busy__ignore: ClassVar[list[str]] = ["value", "active"]
 
     async def _change_coroutine(self, doc: Document, event_id: str | None = None) -> None:
         await replies_written(doc)

@@ -7,9 +7,10 @@ import threading
 from collections.abc import Coroutine
 from types import SimpleNamespace
 
+import pytest
 from tornado.locks import Lock
 
-from app.page.widgets import replies_written
+from app.page.widgets import Choice, Radio, Switch, replies_written
 
 
 def served_doc(*write_locks: Lock) -> SimpleNamespace:
@@ -62,3 +63,10 @@ def test_a_document_without_a_server_session_goes_on_at_once():
             await asyncio.wait_for(replies_written(doc), timeout=1)
 
     run(scenario())
+
+
+@pytest.mark.parametrize("widget", [Choice, Radio, Switch])
+def test_each_widget_takes_its_choice_at_once_under_the_name_the_browser_sends(widget):
+    sent_as = widget._rename.get("value") or "value"  # what the Bokeh model calls the value
+    assert sent_as in widget._priority_changes  # not Panel's 50 ms debounce
+    assert sent_as in widget._busy__ignore  # not counted for loading indicators
