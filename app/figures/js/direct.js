@@ -122,10 +122,13 @@ function fill_outputs(m, n, at) {
   let changed = false
   for (let q = 0; q < m.N; q++) {
     const now = all || q <= n ? text[q] : ""
-    if (shown[q] !== now) [shown[q], changed] = [now, true]
+    if (shown[q] !== now) {
+      shown[q] = now
+      changed = true
+    }
   }
-  // Bokeh sets a text glyph up again on every change, measuring each value five times over
-  // (a third of a repaint's work at the default): new arrays often arrive already shown.
+  // Bokeh sets a text glyph up again on every change, measuring each value five times over,
+  // and new arrays often arrive already showing the right outputs.
   if (changed) output_text.change.emit()
 }
 

@@ -102,7 +102,10 @@ function fill_outputs(m, n, at) {
       const q = k * cells_per + p
       const shown = all || k < at.k ? fmt(outputs.data.value[q], m.integer)
         : k === at.k ? fmt(now[p], m.integer) : ""
-      if (text[q] !== shown) [text[q], changed] = [shown, true]
+      if (text[q] !== shown) {
+        text[q] = shown
+        changed = true
+      }
     }
   }
   if (changed) output_text.change.emit()  // as in direct.js: a text glyph's set-up is costly
