@@ -7,11 +7,11 @@ import re
 import subprocess
 import time
 import urllib.request
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import websockets
 from support.docker import Container
+from support.loops import run_alone
 from support.serving import Page
 
 pytestmark = pytest.mark.docker
@@ -30,9 +30,7 @@ async def _open_websocket(container: Container, origin: str) -> str:
 
 
 def open_websocket(container: Container, origin: str) -> str:
-    # A thread of its own: the browser tests' Playwright holds this thread's event loop.
-    with ThreadPoolExecutor(1) as thread:
-        return thread.submit(asyncio.run, _open_websocket(container, origin)).result()
+    return run_alone(_open_websocket(container, origin))
 
 
 def moves(page: Page) -> bool:

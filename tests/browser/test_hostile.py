@@ -8,12 +8,12 @@ import re
 import subprocess
 import time
 import urllib.request
-from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlparse
 
 import pytest
 import websockets
 from PIL import Image
+from support.loops import run_alone
 from support.serving import Page, Server
 
 # 288 steps of a decimal 12x12x2 layer: about 15 MB of GIF and 8 s of drawing.
@@ -204,9 +204,7 @@ async def _send_hostile_frames(server: Server) -> list[str]:
 
 
 def test_hostile_frames_close_their_connection_with_one_line_and_no_traceback(own_server, page):
-    # A thread of its own: the browser tests' Playwright holds this thread's event loop.
-    with ThreadPoolExecutor(1) as thread:
-        replies = thread.submit(asyncio.run, _send_hostile_frames(own_server)).result()
+    replies = run_alone(_send_hostile_frames(own_server))
     assert any('"msgtype": "ERROR"' in reply for reply in replies)
     assert replies[-1] == "closed", "a bad token gets no session"
     for reply in replies:

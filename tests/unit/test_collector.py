@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import threading
 import time
 import weakref
+
+from support.loops import run_alone
 
 from app.page import collector
 
@@ -25,14 +26,6 @@ def held_session() -> weakref.ref:
     session = Node()
     collector.session_built()
     return weakref.ref(session)
-
-
-def run_alone(coroutine) -> None:
-    """Runs `coroutine` on an event loop of its own, in a thread of its own: the browser
-    tests' Playwright keeps a loop running in this thread."""
-    thread = threading.Thread(target=asyncio.run, args=(coroutine,))
-    thread.start()
-    thread.join()
 
 
 def test_a_held_sessions_cycles_are_passed_over_then_reclaimed_after_it_closes(monkeypatch):

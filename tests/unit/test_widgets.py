@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import threading
-from collections.abc import Coroutine
 from types import SimpleNamespace
 
 import pytest
+from support.loops import run_alone
 from tornado.locks import Lock
 
 from app.page.widgets import Choice, Radio, Switch, replies_written
@@ -21,17 +20,6 @@ def served_doc(*write_locks: Lock) -> SimpleNamespace:
     ]
     session = SimpleNamespace(_subscribed_connections=connections)
     return SimpleNamespace(session_context=SimpleNamespace(_session=session))
-
-
-def run(scenario: Coroutine) -> object:
-    """Runs `scenario` to its end on a loop of its own, in a thread of its own: the browser
-    tests' Playwright keeps a loop running in this one."""
-    results = []
-    thread = threading.Thread(target=lambda: results.append(asyncio.run(scenario)))
-    thread.start()
-    thread.join(timeout=10)
-    assert results, "the scenario did not finish"
-    return results[0]
 
 
 def test_a_change_waits_for_the_answer_being_written_and_no_longer():
@@ -52,7 +40,7 @@ def test_a_change_waits_for_the_answer_being_written_and_no_longer():
         seen.append("free")
         return seen
 
-    assert run(scenario()) == ["waiting", "done", "free"]
+    assert run_alone(scenario(), timeout_s=10) == ["waiting", "done", "free"]
 
 
 def test_a_document_without_a_server_session_goes_on_at_once():
@@ -62,7 +50,7 @@ def test_a_document_without_a_server_session_goes_on_at_once():
         for doc in (no_session, before_served, served_doc()):
             await asyncio.wait_for(replies_written(doc), timeout=1)
 
-    run(scenario())
+    run_alone(scenario(), timeout_s=10)
 
 
 @pytest.mark.parametrize("widget", [Choice, Radio, Switch])
