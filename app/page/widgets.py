@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import panel as pn
 from bokeh.document import Document
+from panel.io.state import set_curdoc
 
 from app.settings import Settings
 
@@ -37,6 +38,8 @@ class AtOnce:
     - Bokeh answers the browser's message with an OK written in three parts under the
       socket's write lock. Panel, finding that lock held when the repaint's patch is ready,
       retries after a fixed 10 ms: the change is handled once the OK is out.
+    - What one change sets goes to the browser as one patch: a linked setting's widget (the
+      columns' stride following the rows') with the repaint, not in a patch of its own.
     """
 
     # The browser's name for the choice: a drop-down's `value`, the `active` of radio buttons
@@ -47,6 +50,10 @@ class AtOnce:
     async def _change_coroutine(self, doc: Document, event_id: str | None = None) -> None:
         await replies_written(doc)
         await super()._change_coroutine(doc, event_id)
+
+    def _change_event(self, doc: Document) -> None:
+        with set_curdoc(doc), pn.io.hold(doc):
+            super()._change_event(doc)
 
 
 async def replies_written(doc: Document) -> None:

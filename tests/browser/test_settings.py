@@ -34,6 +34,34 @@ def test_stride_and_padding_widgets_reshape_the_output_and_the_formula(server, p
     assert page.errors == []
 
 
+def test_a_change_reaches_the_page_in_one_patch_with_what_it_sets(server, page):
+    """The rows' stride sets the columns' too (their drop-down, hidden while the axes are
+    linked, shows it once they are set apart): the drop-down's value and the new picture come
+    in one patch, which the page takes in one go. At the default every column is short and
+    travels in the patch's JSON, with no binary message."""
+    frames: list[str | bytes] = []
+    page.page.on(
+        "websocket", lambda socket: socket.on("framereceived", lambda frame: frames.append(frame))
+    )
+    page.open(server.url).open_settings()
+    page.page.wait_for_timeout(500)  # what the opening sent has arrived
+    since = len(frames)
+    page.page.get_by_role("combobox", name="Stride (rows)").select_option("1")
+    page.page.wait_for_function(
+        "() => Bokeh.documents[0].get_model_by_name('conv_meta').data.OH[0] === 5"
+    )
+    models = "[...Bokeh.documents[0].all_models]"
+    columns = f"{models}.find(m => m.title?.startsWith('Stride (columns)'))"
+    assert page.page.evaluate(f"() => {columns}.value") == "1"
+    arrived = frames[since:]
+    patches = [frame for frame in arrived if isinstance(frame, str) and '"events"' in frame]
+    echoed = [patch for patch in patches if '"attr":"value","new":"1"' in patch]
+    assert len(echoed) == 1, "the columns' stride is sent once"
+    assert '"attr":"data"' in echoed[0], "in the patch that carries the new picture"
+    assert not [frame for frame in arrived if isinstance(frame, bytes)], "no binary message"
+    assert page.errors == []
+
+
 def test_impossible_setting_shows_its_message_and_keeps_the_last_demo(server, page):
     page.open(server.url).open_settings()
     page.page.get_by_role("combobox", name="Kernel height").select_option("9")

@@ -127,13 +127,13 @@ class Page:
 
     def wait_for(self, demo: str) -> None:
         """Waits until the demo shows its first step: its readout written, and the demo itself
-        shown (one placed for another window waits unseen for the picture that fits)."""
+        shown (a demo made after the page loaded arrives hidden and is shown a moment later;
+        one placed for another window waits unseen for the picture that fits)."""
         # A document still being built may throw on reading a model: not ready yet.
         readout = f"Bokeh.documents[0].get_model_by_name('{demo}_readout')?.text.includes('step')"
-        shown = (
-            f"Bokeh.index.find_one(Bokeh.documents[0].get_model_by_name('{demo}_demo'))"
-            "?.el.style.visibility !== 'hidden'"
-        )
+        model = f"Bokeh.documents[0].get_model_by_name('{demo}_demo')"
+        view = f"Bokeh.index.find_one({model})"
+        shown = f"{model}.visible && {view}?.el.style.visibility !== 'hidden'"
         self.page.wait_for_function(
             "() => { try { return window.Bokeh && Bokeh.documents.length > 0"
             f" && {readout} && {shown} }} catch {{ return false }} }}",
