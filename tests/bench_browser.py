@@ -3,9 +3,10 @@
     python tests/bench_browser.py
 
 Prints: page load to the first animated frame; frames reached at full speed (60 steps/s) and
-websocket messages sent meanwhile; change-to-repaint p50/p95 (a drop-down changed in the page
-until the figure has painted the new arrays) for the CS231n default and at the caps, with the
-changes back to back and with the page left to settle between them.
+websocket messages sent meanwhile, for the CS231n default and at the caps with stride 1;
+change-to-repaint p50/p95 (a drop-down changed in the page until the figure has painted the
+new arrays) for the CS231n default and at the caps, with the changes back to back and with the
+page left to settle between them.
 """
 
 from __future__ import annotations
@@ -93,16 +94,21 @@ def main() -> None:
             load = statistics.median(loads)
             print(f"page load to first animated frame: median {load:.0f} ms (5 loads)")
 
-            page.evaluate("() => Bokeh.documents[0].get_model_by_name('conv_speed').value = 60")
-            page.wait_for_timeout(500)
-            frames = page.evaluate(FRAMES)
-            before = len(sent)
-            page.wait_for_timeout(3000)
-            print(
-                f"full speed: {frames[0]:.1f} steps/s shown (target 60), "
-                f"{frames[1]:.1f} browser frames/s, "
-                f"{len(sent) - before} websocket messages in 3 s (target 0)"
-            )
+            for name, url in (
+                ("CS231n default", server.url),
+                ("caps, stride 1", f"{server.url}?{CAPS}&stride=1&stride_cols=1"),
+            ):
+                page.goto(url)
+                page.wait_for_function(READY)
+                page.evaluate("() => Bokeh.documents[0].get_model_by_name('conv_speed').value = 60")
+                page.wait_for_timeout(500)
+                before = len(sent)
+                frames = page.evaluate(FRAMES)
+                print(
+                    f"full speed, {name}: {frames[0]:.1f} steps/s shown (target 60), "
+                    f"{frames[1]:.1f} browser frames/s, "
+                    f"{len(sent) - before} websocket messages in 3 s (target 0)"
+                )
 
             for name, url, rounds in (
                 ("CS231n default", server.url, 40),
