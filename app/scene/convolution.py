@@ -73,7 +73,7 @@ class ConvolutionScene(Scene):
         return {
             "x": np.concatenate([input_x, filter_x, geometry.biases[:, 0] + 0.5]),
             "y": np.concatenate([input_y, filter_y, geometry.biases[:, 1] + 0.5]),
-            "value": np.concatenate([v.ravel() for v in values]).astype(float),
+            "value": numbers(np.concatenate([v.ravel() for v in values])),
             "text": [t for v in values for t in format_values(v)] if text else [],
             "kind": np.concatenate([np.tile(kind.ravel(), C), np.full(n_weights, 2, np.int8)]),
         }

@@ -31,11 +31,15 @@ def format_values(values: np.ndarray) -> list[str]:
 
 
 def numbers(values: np.ndarray) -> np.ndarray:
-    """Values for the browser, flat: integers as int32 where they fit (half the bytes of the
-    float64 everything else goes as; at the caps a change of stride sends 2**18 partial sums)."""
+    """Values for the browser, flat: integers as int16 or int32, the narrower that holds them
+    (a quarter or half the bytes of the float64 everything else goes as; at the caps a change
+    of stride sends 2**18 partial sums, 512 KB as int16)."""
     values = np.asarray(values).ravel()
-    if values.dtype.kind in "iu" and (values.size == 0 or np.abs(values).max() < 2**31):
-        return values.astype(np.int32)
+    if values.dtype.kind in "iu":
+        largest = np.abs(values.astype(np.int64)).max() if values.size else 0
+        for narrow in (np.int16, np.int32):
+            if largest <= np.iinfo(narrow).max:
+                return values.astype(narrow)
     return values.astype(np.float64) + 0.0  # + 0.0 turns -0.0 into 0.0
 
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from app.layers import DemoSettings
 from app.scene import ConvolutionScene
 from app.scene.layout import CHAR_PX, LABEL_PX, MAX_WIDTH_PX, MIN_CELL_PX
-from app.scene.style import CELL
+from app.scene.style import CELL, numbers
 
 CAPS = dict(
     height=32, width=32, depth=16, n_filters=16, kernel_height=11, kernel_width=11, padding=5
@@ -200,3 +200,28 @@ def test_a_dilated_window_and_legible_cells_are_outlined_cell_by_cell():
         marks = scene.highlight(0)
         assert len(marks["window_box"]["x"]) == Cg * FH * FW
         assert set(marks["window_box"]["w"]) == {CELL}
+
+
+@pytest.mark.parametrize(
+    "values, dtype",
+    [
+        (np.array([[3, -7], [0, 32767]]), np.int16),
+        (np.array([-32768, 5]), np.int32),  # -32768 has no positive twin in int16's range
+        (np.array([40_000, -1]), np.int32),
+        (np.array([2**31, 0], dtype=np.int64), np.float64),
+        (np.array([1.5, -0.0]), np.float64),
+        (np.array([], dtype=np.int64), np.int16),
+    ],
+)
+def test_values_go_to_the_browser_in_the_narrowest_type_that_holds_them(values, dtype):
+    sent = numbers(values)
+    assert sent.dtype == dtype and sent.ndim == 1
+    assert sent.tolist() == values.ravel().tolist()
+
+
+def test_the_caps_partial_sums_travel_as_int16():
+    scene = ConvolutionScene(DemoSettings(**CAPS, stride=1).conv)
+    sources = scene.sources(0, write_url=False)
+    partials = sources["scalars"]["value"]
+    assert partials.dtype == np.int16 and partials.nbytes == 2**19  # 2**18 sums, 512 KB
+    assert sources["cells"]["value"].dtype == np.int16
