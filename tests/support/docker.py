@@ -79,6 +79,9 @@ def base_image() -> str:
     with tempfile.TemporaryDirectory() as rootfs:
         run("debootstrap", "--variant=minbase", "--include=python3,python3-venv,python3-pip",
             "bookworm", rootfs, DEBIAN, timeout=900)  # fmt: skip
+        # The temporary directory is the image's "/": made 0700, it would keep the image's
+        # own user from every file (runc: "stat /bin/sh: permission denied").
+        os.chmod(rootfs, 0o755)
         tar = subprocess.Popen(["tar", "-C", rootfs, "-c", "."], stdout=subprocess.PIPE)
         run("docker", "import", "-", BASE, stdin=tar.stdout)
         tar.wait()
