@@ -33,6 +33,16 @@ function fmt(value, integer) {
   return text === "-0" ? "0" : text
 }
 
+// Writes `value` at `q` of a source's column where it differs, and says whether it did: a
+// layer tells Bokeh of new outputs only after a write. Bokeh sets a text glyph up again on
+// every change, measuring each value five times over, and new arrays often arrive already
+// showing the right outputs.
+function write_cell(column, q, value) {
+  if (column[q] === value) return false
+  column[q] = value
+  return true
+}
+
 function table(m, values) {
   // FH x FW numbers, row by row, as a small table for the readout.
   let html = `<table class="products">`

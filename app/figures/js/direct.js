@@ -121,14 +121,8 @@ function fill_outputs(m, n, at) {
   if (shown.length === 0) return
   let changed = false
   for (let q = 0; q < m.N; q++) {
-    const now = all || q <= n ? text[q] : ""
-    if (shown[q] !== now) {
-      shown[q] = now
-      changed = true
-    }
+    changed = write_cell(shown, q, all || q <= n ? text[q] : "") || changed
   }
-  // Bokeh sets a text glyph up again on every change, measuring each value five times over,
-  // and new arrays often arrive already showing the right outputs.
   if (changed) output_text.change.emit()
 }
 

@@ -44,12 +44,10 @@ function fill_outputs(m, n, at) {
   let changed = false
   for (let q = 0; q < m.N; q++) {
     const now = all || q <= n ? text[q] : ""
-    if (shown[q] !== now || shown[m.N + q] !== now) {
-      shown[q] = shown[m.N + q] = now
-      changed = true
-    }
+    changed = write_cell(shown, q, now) || changed
+    changed = write_cell(shown, m.N + q, now) || changed
   }
-  if (changed) output_text.change.emit()  // as in direct.js: a text glyph's set-up is costly
+  if (changed) output_text.change.emit()
 }
 
 function padded_value(m, d, row, col) {

@@ -102,13 +102,10 @@ function fill_outputs(m, n, at) {
       const q = k * cells_per + p
       const shown = all || k < at.k ? fmt(outputs.data.value[q], m.integer)
         : k === at.k ? fmt(now[p], m.integer) : ""
-      if (text[q] !== shown) {
-        text[q] = shown
-        changed = true
-      }
+      changed = write_cell(text, q, shown) || changed
     }
   }
-  if (changed) output_text.change.emit()  // as in direct.js: a text glyph's set-up is costly
+  if (changed) output_text.change.emit()
 }
 
 function readout_html(m, n, at) {
