@@ -7,6 +7,7 @@ from app.figures.animated import AnimatedFigure
 from app.figures.backward import BackwardFigure
 from app.figures.convolution import ConvolutionFigure
 from app.figures.im2col import Im2colFigure
+from app.figures.pooling import PoolingFigure
 from app.figures.transposed import TransposedFigure
 
 __all__ = [
@@ -14,5 +15,6 @@ __all__ = [
     "BackwardFigure",
     "ConvolutionFigure",
     "Im2colFigure",
+    "PoolingFigure",
     "TransposedFigure",
 ]

@@ -18,6 +18,7 @@ from app.figures import (
     BackwardFigure,
     ConvolutionFigure,
     Im2colFigure,
+    PoolingFigure,
     TransposedFigure,
 )  # fmt: skip
 from app.scene import (
@@ -25,6 +26,7 @@ from app.scene import (
     ConvolutionScene,
     Im2colScene,
     ImageScene,
+    PoolingScene,
     Scene,
     TransposedScene,
 )  # fmt: skip
@@ -46,7 +48,7 @@ class Twin:
 
     switch: str  # the Boolean setting that shows it
     name: str  # what it is, in words
-    engine: Callable[[Engine], Engine]  # made from the layer's engine
+    engine: Callable[[Settings, Engine], Engine]  # made from the settings and the layer's engine
     layer: str  # the entry whose scene and figure draw it
     note: str  # said above it (Markdown)
     prefix: str = "twin"  # its figure's model names start with this
@@ -76,7 +78,7 @@ TWIN_NOTE = (
 EQUIVALENT = Twin(
     switch="equivalent",
     name="the equivalent direct convolution",
-    engine=lambda tconv: tconv.equivalent,
+    engine=lambda settings, tconv: tconv.equivalent,
     layer="convolution",
     note=TWIN_NOTE,
 )
@@ -92,10 +94,26 @@ DX_NOTE = (
 DX_AS_CONVOLUTION = Twin(
     switch="dx_as_convolution",
     name="dx as a convolution",
-    engine=lambda back: builds.dx_as_transposed(back).equivalent,
+    engine=lambda settings, back: builds.dx_as_transposed(back).equivalent,
     layer="convolution",
     note=DX_NOTE,
 )
+
+COMPARE_NOTE = (
+    "**Beside a convolution.** The same input through the filters on screen: at each "
+    "position every channel's window is dotted with the filter's slice and the channels' dot "
+    "products are added, with the bias, into one value, so its output has one channel a "
+    "filter. Pooling above reads one channel a step and keeps the depth."
+)
+
+COMPARE = Twin(
+    switch="compare",
+    name="the convolution beside it",
+    engine=lambda settings, pool: builds.convolution(settings, *settings.arrays()),
+    layer="convolution",
+    note=COMPARE_NOTE,
+)
+POOLED = ("kernel_height", "kernel_width", "stride", "padding", "dilation", "separate_axes")
 
 # fmt: off
 LAYERS: dict[str, Layer] = {
@@ -123,6 +141,12 @@ LAYERS: dict[str, Layer] = {
         scene=BackwardScene, figure=BackwardFigure,
         settings=(*DRAWN, *SPATIAL, "upstream", "dx_as_convolution"), twin=DX_AS_CONVOLUTION,
         gif=True,
+    ),
+    "pooling": Layer(
+        arrays=builds.random_arrays, engine=builds.pooling,
+        scene=PoolingScene, figure=PoolingFigure,
+        settings=(*DRAWN, *POOLED, "pool", "ceil_mode", "count_include_pad", "compare"),
+        twin=COMPARE, gif=True,
     ),
 }
 # fmt: on
@@ -188,7 +212,7 @@ class DemoSettings(Settings):
         engine = layer.engine(self, *self.arrays())
         if twin is not None and getattr(self, twin.switch):
             try:
-                twin.engine(engine)
+                twin.engine(self, engine)
             except ValueError as error:
                 label = self.param[twin.switch].label
                 raise ValueError(f"{twin.name}: {error} (turn off '{label}')") from None
@@ -207,6 +231,6 @@ class DemoSettings(Settings):
         twin = layer.twin
         if twin is not None and getattr(self, twin.switch):
             drawn_as = LAYERS[twin.layer]
-            scene = drawn_as.scene(twin.engine(self.conv), box)
+            scene = drawn_as.scene(twin.engine(self, self.conv), box)
             views.append(View(twin.prefix, drawn_as.figure, scene, twin.note))
         return views

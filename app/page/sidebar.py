@@ -13,10 +13,20 @@ from app.page.editor import CellEditor
 from app.page.image_panel import ImagePanel
 from app.page.notice import Notice
 from app.page.widgets import Choice, Radio, switch
-from app.settings import AXES
+from app.settings import AXES, SETTINGS
 from app.settings.query import parse_value
 
 SIZES = ("height", "width", "depth", "n_filters", "kernel_height", "kernel_width")
+# Every other switch and menu of the settings, under the sizes, each shown for the layers that
+# read it: a layer's own settings need no line here. (The rest have places of their own above.)
+PLACED = {"values", "mode", "padding_mode", "separate_axes", "picture", "kernel",
+          "across_channels", "relu"}  # fmt: skip
+OPTIONS = sorted(
+    (name for name in SETTINGS
+     if name not in PLACED and not name.endswith("_cols")
+     and isinstance(DemoSettings.param[name], (param.Boolean, param.Selector))),
+    key=lambda name: name != "bias",  # the bias first, as every layer with filters has one
+)  # fmt: skip
 # Panel's colours for code (#82aaff on white) and its green button (white on #5cb85c) read at
 # 2.3:1 and 2.5:1: darker ones read at 4.5:1 or more.
 CODE_CSS = "code { color: #1f3a5f; background: #eef2f7; }"
@@ -108,15 +118,17 @@ class SettingsPanel(pn.viewable.Viewer):
             self._grid(AXES[3:]),
             switch(s, "separate_axes"),
             self._columns_grid(),
-            pn.Row(switch(s, "bias"), visible=self._reads("bias")),
-            pn.Row(switch(s, "equivalent"), visible=self._reads("equivalent")),
-            Radio.from_param(
-                s.param.upstream, label=s.param.upstream.label, visible=self._reads("upstream")
-            ),
-            pn.Row(switch(s, "dx_as_convolution"), visible=self._reads("dx_as_convolution")),
+            *(self._option(name) for name in OPTIONS),
             width=320,
         )
         self._layout = pn.Column(self._controls, self.explanation, CellEditor(s))
+
+    def _option(self, name: str) -> pn.viewable.Viewable:
+        """A layer's own switch or menu, shown while the chosen layer reads it."""
+        parameter = self.settings.param[name]
+        if isinstance(parameter, param.Boolean):
+            return pn.Row(switch(self.settings, name), visible=self._reads(name))
+        return Radio.from_param(parameter, label=parameter.label, visible=self._reads(name))
 
     def _padding_mode(self) -> Choice:
         parameter = self.settings.param.padding_mode

@@ -9,6 +9,7 @@ from app.scene.base import Scene
 from app.scene.convolution import ConvolutionScene
 from app.scene.im2col import Im2colScene
 from app.scene.image import ImageScene
+from app.scene.pooling import PoolingScene
 from app.scene.transposed import TransposedScene
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "ConvolutionScene",
     "Im2colScene",
     "ImageScene",
+    "PoolingScene",
     "Scene",
     "TransposedScene",
 ]

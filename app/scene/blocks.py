@@ -69,10 +69,11 @@ class Blocks:
 
     input_heading: str
     input_shape: tuple[int, int, int]  # (C, rows, cols) of each input grid as drawn
-    filter_shape: tuple[int, int, int, int]  # (K, Cg, FH, FW): each filter's slices
+    filter_shape: tuple[int, int, int, int]  # (K, Cg, FH, FW): each filter's slices; K = 0
+    # where the layer has no filters (pooling: FH x FW is its window)
     reads: list[list[int]]  # the input channels each filter reads, in slice order
     output_heading: str
-    output_shape: tuple[int, int, int]  # (K, rows, cols) of each output grid as drawn
+    output_shape: tuple[int, int, int]  # (O, rows, cols): O grids, one a filter or a channel
     pictures: tuple[tuple[int, int], ...] = ()  # image mode: input and output picture sizes
     channel_names: tuple[str, ...] = ()  # a word after each input channel's label
     short_headings: tuple[str, str] = ("", "")  # input and output, where room is short
@@ -93,6 +94,7 @@ def contract(blocks: Blocks) -> dict[str, int]:
     return {
         "C": C,
         "K": K,
+        "O": blocks.output_shape[0],
         "Cg": Cg,
         "FH": FH,
         "FW": FW,

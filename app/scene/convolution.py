@@ -113,7 +113,7 @@ class ConvolutionScene(Scene):
     def _columns(self, step: int) -> dict[str, dict]:
         conv, geometry = self.engine, self.geometry
         origins = geometry.origins  # (C + K*Cg + 2K, 2)
-        blocks = plain_blocks(conv, geometry)  # one rectangle a slice, bias and output block
+        blocks = plain_blocks(self.blocks, geometry)  # a rectangle a slice, bias, output block
         cells = self.cells(text=geometry.legible)
         ox, oy = cell_centres(geometry.outputs, conv.output.shape)  # step order
         # Values get sources of their own, empty when too small to read: Bokeh measures every
@@ -124,7 +124,6 @@ class ConvolutionScene(Scene):
             text = format_values(self.shown_output())
             shown = [value if q <= step else "" for q, value in enumerate(text)]
             output_text = {"x": ox, "y": oy, "text": text, "shown": shown}
-        partials = conv.partials.transpose(0, 2, 3, 1)  # (K, OH, OW, Cg): step-major
         data = {
             "origins": {"x": origins[:, 0], "y": origins[:, 1]},
             "cells": {"value": cells["value"]},
@@ -133,11 +132,11 @@ class ConvolutionScene(Scene):
             "outputs": {"value": numbers(conv.output)},
             "output_blocks": blocks["outputs"],
             "output_text": output_text,
-            "scalars": {"value": numbers(partials)},
+            "scalars": {"value": self._scalars()},
             "preview": self._preview(),
             # The input row and column each padded one copies (-1: a zero), and the outline
             # the pointer on a copy puts around its original.
-            "copies": {"row": conv.copied_rows, "col": conv.copied_cols},
+            "copies": self._copies(),
             "original": {"x": [OFF_PLOT], "y": [0.0]},
         }
         # Legible cells are drawn one by one, one glyph a colour; smaller ones as an image a
@@ -155,6 +154,15 @@ class ConvolutionScene(Scene):
             data.update(self._small_cells(blocks))
         data.update(self.highlight(step))
         return data
+
+    def _scalars(self) -> np.ndarray:
+        """What the readout reads of each step beyond the cells: each channel's dot product,
+        (K*OH*OW*Cg,) step by step."""
+        return numbers(self.engine.partials.transpose(0, 2, 3, 1))  # (K, OH, OW, Cg)
+
+    def _copies(self) -> dict[str, np.ndarray]:
+        """The input row and column each padded one copies, -1 for none (a zero)."""
+        return {"row": self.engine.copied_rows, "col": self.engine.copied_cols}
 
     def outline_blocks(self) -> bool:
         """Whether the window and the filter are outlined as one rectangle a channel, not cell

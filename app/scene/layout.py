@@ -90,8 +90,9 @@ def _place(
     stack has its short heading."""
     C, Hp, Wp = blocks.input_shape  # channels, rows, columns as drawn
     K, Cg, FH, FW = blocks.filter_shape  # filters, channels each, kernel rows, kernel columns
-    OH, OW = blocks.output_shape[1:]
-    grouped = len(blocks.reads[0]) < C
+    n_grids, OH, OW = blocks.output_shape  # an output grid a filter, or a channel (pooling)
+    grouped = bool(blocks.reads) and len(blocks.reads[0]) < C
+    compact = compact and K > 0  # a layer with no filters has no heading to share
     label_h = LABEL_PX / cell_px
     extra_rows = [rows for stack in blocks.extra for _, rows, _ in stack.grids]
     # A column holds at least its heading and a grid.
@@ -150,7 +151,7 @@ def _place(
     def outputs(stack: _Columns) -> tuple[np.ndarray, list]:
         stack.heading(blocks.short_headings[1] if short else blocks.output_heading)
         name = blocks.output_name
-        grids = np.array([stack.block(f"{name}[:,:,{k}]", OH, OW) for k in range(K)])
+        grids = np.array([stack.block(f"{name}[:,:,{k}]", OH, OW) for k in range(n_grids)])
         return grids, [stack.block("picture", *blocks.pictures[1])] if blocks.pictures else []
 
     pictures, input_origins = put(inputs)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from app.engine import Convolution
-from app.scene.blocks import Geometry, border
+from app.scene.blocks import Blocks, Geometry, border
 from app.scene.style import KIND_COLOURS, UNVISITED, rgba
 
 
@@ -31,18 +31,18 @@ def block_images(conv: Convolution, geometry: Geometry) -> dict[str, list]:
             "dw": np.full(C, Wp), "dh": np.full(C, Hp)}  # fmt: skip
 
 
-def plain_blocks(conv: Convolution, geometry: Geometry) -> dict[str, dict]:
+def plain_blocks(blocks: Blocks, geometry: Geometry) -> dict[str, dict]:
     """Filter slices and biases, and output blocks, as one rectangle each (centre and size):
     a canvas draws hundreds of rectangles faster than it makes hundreds of images."""
-    K, Cg, FH, FW = conv.w.shape  # filters, channels per group, kernel rows, kernel columns
-    OH, OW = conv.output.shape[1:]
+    K, Cg, FH, FW = blocks.filter_shape  # filters, channels per group, kernel rows, kernel columns
+    grids, OH, OW = blocks.output_shape  # output grids, rows, columns
     corners = np.concatenate([geometry.slices.reshape(-1, 2), geometry.biases])  # (K*Cg + K, 2)
-    sizes = np.array([(FW, FH)] * (K * Cg) + [(1, 1)] * K, dtype=float)  # (K*Cg + K, 2)
+    sizes = np.array([(FW, FH)] * (K * Cg) + [(1, 1)] * K, dtype=float).reshape(-1, 2)
 
     def rectangles(corners: np.ndarray, sizes: np.ndarray) -> dict:
         centres = corners + sizes / 2
         return {"x": centres[:, 0], "y": centres[:, 1], "width": sizes[:, 0],
                 "height": sizes[:, 1]}  # fmt: skip
 
-    outputs = rectangles(geometry.outputs, np.tile([float(OW), float(OH)], (K, 1)))
+    outputs = rectangles(geometry.outputs, np.tile([float(OW), float(OH)], (grids, 1)))
     return {"weights": rectangles(corners, sizes), "outputs": outputs}

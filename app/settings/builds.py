@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from app.engine import Backward, Convolution, TransposedConvolution, swap_in_out
+from app.engine import Backward, Convolution, Pooling, TransposedConvolution, swap_in_out
 from app.settings.cells import parse_cell
 from app.settings.choices import Settings
 from app.settings.pictures import image_weights, kernel, picture
@@ -137,3 +137,12 @@ def transposed(s: Settings, x: np.ndarray, w: np.ndarray, b: np.ndarray) -> Tran
             "choose a smaller input, stride, kernel or fewer filters"
         )
     return tconv
+
+
+def pooling(s: Settings, x: np.ndarray, w: np.ndarray, b: np.ndarray) -> Pooling:
+    """Max or average pooling of the input with the kernel, stride, padding and dilation
+    chosen (the filters w and b are the convolution's, beside it when asked)."""
+    return Pooling(
+        x, (s.kernel_height, s.kernel_width), **_spatial(s), mode=s.pool, ceil_mode=s.ceil_mode,
+        count_include_pad=s.count_include_pad,
+    )  # fmt: skip

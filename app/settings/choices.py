@@ -60,6 +60,23 @@ class Settings(param.Parameterized):
         False, label="Show dx as a convolution",
         doc="Backward only: dout spread out by the stride, the filters flipped, stride 1",
     )  # fmt: skip
+    pool = param.Selector(
+        default="max", objects=["max", "avg"], label="Pooling",
+        doc="Pooling only: the largest value of each window (max), or their mean (avg)",
+    )  # fmt: skip
+    ceil_mode = param.Boolean(
+        False, label="Ceil mode",
+        doc="Pooling only: round the output size up, as ceil_mode=True (a last, partial window)",
+    )  # fmt: skip
+    count_include_pad = param.Boolean(
+        True, label="Count the padding in the average",
+        doc="Average pooling only: divide by the window's size, padding included, or by the "
+        "input cells it covers",
+    )  # fmt: skip
+    compare = param.Boolean(
+        False, label="Beside a convolution",
+        doc="Pooling only: the same input through the filters, stepping beside it",
+    )  # fmt: skip
     separate_axes = param.Boolean(False, label="Set rows and columns apart")
     groups = param.Integer(1, bounds=(1, 16), label="Groups", doc="Must divide depth and filters")
     bias = param.Boolean(True, label="Bias")
@@ -71,10 +88,12 @@ class Settings(param.Parameterized):
     )
     # Each of these names one entry of app.layers.LAYERS, which checks that they agree.
     mode = param.Selector(
-        default="convolution", objects=["convolution", "transposed", "image", "im2col", "backward"],
+        default="convolution",
+        objects=["convolution", "transposed", "image", "im2col", "backward", "pooling"],
         label="Layer",
         doc="A convolution, a transposed convolution (conv_transpose2d), a real picture, the "
-        "convolution as one matrix product (im2col), or its backward pass",
+        "convolution as one matrix product (im2col), its backward pass, or max or average "
+        "pooling",
     )  # fmt: skip
     picture = param.Selector(
         default="shapes", objects=[*PICTURES, "upload"], label="Picture",

@@ -112,9 +112,17 @@ def test_a_poster_is_the_step_asked_for_with_copied_padding_in_its_own_colour(tm
 
 @pytest.mark.parametrize(
     "choices",
-    [{"mode": "transposed"}, {"mode": "im2col", "depth": 2}, {"mode": "backward", "height": 4}],
+    [
+        {"mode": "transposed"},
+        {"mode": "im2col", "depth": 2},
+        {"mode": "backward", "height": 4},
+        {"mode": "pooling"},
+        {"mode": "pooling", "pool": "avg", "compare": True},
+    ],
 )
-def test_every_layer_of_flat_colours_has_a_gif_with_its_green_cells_where_the_step_is(choices):
+def test_every_layer_of_flat_colours_has_a_gif_with_its_green_cells_where_the_step_is(
+    choices,
+):
     settings = DemoSettings(seed=2, **choices)
     gif = Image.open(io.BytesIO(settings_gif(settings)))
     scene = settings.scene(MAX_FRAME_SIZE)

@@ -160,8 +160,8 @@ def test_mode_and_equivalent_come_from_the_address():
     values, notices = parse_settings({"mode": "<b>deconv</b>", "output_padding": "-1"})
     assert values == {}
     assert sorted(notices) == [
-        "mode='<b>deconv</b>' is not one of convolution, transposed, image, im2col, backward; "
-        "using convolution",
+        "mode='<b>deconv</b>' is not one of convolution, transposed, image, im2col, backward, "
+        "pooling; using convolution",
         "output_padding=-1 is out of range: it must be from 0 to 7; using 0",
     ]
 

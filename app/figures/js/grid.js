@@ -1,0 +1,59 @@
+// What the layers that draw an input volume and output blocks from `origins` share (direct,
+// pooling), after controls.js and window.js: the output cell under the pointer, the hovered
+// cell's window, the cell a padded copy repeats, and the outputs written so far. Args:
+// origins, output_text, preview, copies, original, finished; the layer's locate.
+
+function output_at(m, x, y) {
+  // The step whose output cell lies under data point (x, y), or -1.
+  const out0 = m.block_outputs
+  for (let k = 0; k < m.O; k++) {
+    const col = Math.floor(x - origins.data.x[out0 + k]), row = Math.floor(y - origins.data.y[out0 + k])
+    if (row >= 0 && row < m.OH && col >= 0 && col < m.OW) return (k * m.OH + row) * m.OW + col
+  }
+  return -1
+}
+
+function on_hover(point) {
+  const m = sizes()
+  show_preview(m, output_at(m, point.x, point.y))
+}
+
+function on_tap(point) {
+  const n = output_at(sizes(), point.x, point.y)
+  if (n >= 0) go(n)
+}
+
+function show_preview(m, n) {
+  if (n < 0) {
+    preview.data.x.fill(-1000)  // off the plot: nothing hovered
+    preview.change.emit()
+  } else {
+    place_window(m, locate(m, n), preview)
+  }
+}
+
+function show_original(m, point) {
+  // Padding that copies an input cell (reflect, replicate, circular): the pointer on it
+  // outlines the cell it copies, in the same channel.
+  const cell = point === null ? null : input_cell_at(m, point.x, point.y)
+  const rows = copies.data.row, cols = copies.data.col
+  let x = -1000, y = 0
+  if (cell !== null && cell.padding && rows[cell.row] >= 0 && cols[cell.col] >= 0) {
+    x = origins.data.x[cell.d] + m.input_col0 + cols[cell.col] + 0.5
+    y = origins.data.y[cell.d] + m.input_row0 + rows[cell.row] + 0.5
+  }
+  if (original.data.x[0] === x && original.data.y[0] === y) return
+  original.data = {x: [x], y: [y]}
+}
+
+function write_outputs(m, n) {
+  // The outputs reached by step n (all of them with "Show the finished output"), as text.
+  const all = finished.active.length > 0
+  const shown = output_text.data.shown, text = output_text.data.text
+  if (shown.length === 0) return
+  let changed = false
+  for (let q = 0; q < m.N; q++) {
+    changed = write_cell(shown, q, all || q <= n ? text[q] : "") || changed
+  }
+  if (changed) output_text.change.emit()
+}
