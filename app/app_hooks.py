@@ -38,8 +38,8 @@ def on_server_loaded(server_context: BokehServerContext) -> None:
     for setting in (settings.simple_ids, settings.serialize_include_defaults):
         setting.set_value(setting())
     # Panel's command line takes no Tornado setting, so the server of this process is found
-    # among the live objects, once, and given Tornado's own gzip (the page's 3 MB of
-    # JavaScript travel as 0.7 MB) and a lighter list of bundles.
+    # among the live objects, once, and given Tornado's own gzip (the page's JavaScript
+    # travels a quarter of its size) and a lighter list of bundles.
     for server in (obj for obj in gc.get_objects() if isinstance(obj, BokehTornado)):
         if GZipContentEncoding not in server.transforms:
             server.add_transform(GZipContentEncoding)

@@ -13,15 +13,34 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 import numpy as np
 
 from app.engine.checks import add_windows, matmul, numeric, step_index
-from app.engine.cost import Cost, backward_cost
+from app.engine.cost import Cost, Shapes, backward_cost
 
-if TYPE_CHECKING:
-    from app.engine.convolution import Convolution
+
+class Forward(Protocol):
+    """What the backward pass reads of its forward layer (a Convolution, which makes it with
+    `backward`): declared here, so that neither module imports the other."""
+
+    x: np.ndarray  # (C, H, W)
+    w: np.ndarray  # (K, C // groups, FH, FW)
+    output: np.ndarray  # (K, OH, OW)
+    padded: np.ndarray  # (C, Hp, Wp)
+    copied_rows: np.ndarray  # (Hp,) the input row each padded row holds, -1 for a zero
+    copied_cols: np.ndarray  # (Wp,)
+    stride: tuple[int, int]
+    dilation: tuple[int, int]
+    groups: int
+
+    @property
+    def shapes(self) -> Shapes: ...
+
+    def im2col(self) -> tuple[np.ndarray, np.ndarray]: ...
+
+    def position(self, n: int) -> tuple[Any, ...]: ...
 
 
 @dataclass(frozen=True)
@@ -54,7 +73,7 @@ class BackwardStep:
 class Backward:
     """Every step of a convolution's backward pass for one upstream gradient dout."""
 
-    def __init__(self, conv: Convolution, dout: object) -> None:
+    def __init__(self, conv: Forward, dout: object) -> None:
         dout = numeric("dout", dout, 3, "(K, OH, OW)")
         if dout.shape != conv.output.shape:
             raise ValueError(

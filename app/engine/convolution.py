@@ -161,8 +161,8 @@ class Convolution:
         weights = weights.transpose(0, 2, 1, 3)  # (G, Cg, K/G, FH*FW)
         # One matmul per channel keeps the channels apart, which conv2d never does.
         sums = matmul(weights, self._patches, self._dtype, self._integers)  # (G, Cg, K/G, P)
-        # The gathered windows served the output and these sums: at the caps they are 15 MB
-        # that a session would otherwise hold for as long as it shows this layer.
+        # The gathered windows served the output and these sums: at the caps they are the
+        # layer's largest array, which a session would otherwise hold while it shows the layer.
         self._patches = None
         # (G, Cg, K/G, P) -> (G, K/G, Cg, P) -> (K, Cg, OH, OW): a view when groups = 1
         return sums.transpose(0, 2, 1, 3).reshape(K, Cg, OH, OW)

@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
-import numpy as np
-
-from app.engine.cost import Cost, Shapes
+from app.engine.cost import Cost
 
 
+@runtime_checkable
 class Engine(Protocol):
-    """A layer's arithmetic, step by step: its output, its window's stride and dilation along
-    (rows, cols), the sizes its cost is counted from, and each step in the demo's order."""
+    """A layer's arithmetic, step by step: its window's stride and dilation along (rows, cols),
+    what it costs, and each step in the demo's order (what the shared scene reads; a layer's
+    own scene reads its own engine's arrays)."""
 
-    output: np.ndarray  # (channels, rows, columns)
     stride: tuple[int, int]
     dilation: tuple[int, int]
-
-    @property
-    def shapes(self) -> Shapes: ...
 
     def cost(self) -> list[Cost]: ...
 

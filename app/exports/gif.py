@@ -20,8 +20,8 @@ from app.scene import Scene
 from app.scene.style import BLUE, GREEN, KIND_COLOURS, OUTPUT, RED
 
 MAX_FRAMES = 400  # a GIF past this is no slide; the HTML export plays any length
-# Frames x pixels: the work of drawing, and the file's size (0.04 to 0.07 bytes a pixel of a
-# frame, as measured on the demo's pictures): at most about 18 MB and 15 s of drawing.
+# Frames x pixels: the work of drawing, and the file's size, which grows with it (a test
+# holds a GIF at this cap to a size a slide deck takes).
 MAX_GIF_PIXELS = 250_000_000
 MAX_FRAME_SIZE = (1920, 1200)  # a projector's: larger pictures are drawn with smaller cells
 FRAME_CELL_PX = 34  # large enough to read from the back of a lecture hall

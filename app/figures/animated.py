@@ -169,6 +169,12 @@ ACTIONS[event !== null ? `${event.event_name}:${event.origin?.name ?? ""}` : cb_
 """
 
 
+# What every layer's browser code defines for the shared controls (js/controls.js says how).
+LAYER_INTERFACE = (
+    "locate", "place_highlights", "fill_outputs", "readout_html", "describe", "cell_at",
+)  # fmt: skip
+
+
 @cache
 def script(names: tuple[str, ...]) -> str:
     """A layer's browser code: the shared controls and reach, then its own files under js/."""
@@ -363,7 +369,7 @@ class AnimatedFigure:
         function at hand when the browser calls it for `key`: the name of the model whose
         property changed or whose tool fired, or `event:model` (`document_ready:` for the
         page's). One model a figure, not one an action: each is built, walked and sent in
-        every session, and the layer's script (about 23 KB) and forty arguments travel once."""
+        every session, and the layer's script and its forty arguments travel once."""
         if self._script is None:
             args = dict(self.sources)
             args.update(
@@ -422,7 +428,7 @@ class AnimatedFigure:
 
         On a page, the browser sizes the figure from `meta` (fit_frame in controls.js) in one
         layout pass. Sent in the same patch, width and height would each lay out the whole
-        page and paint the figure before that, 60 ms apiece at the caps; sent a moment later,
+        page and paint the figure before that, twice over at the caps; sent a moment later,
         they reach a browser that has them already and change nothing there."""
         px = geometry.cell_px * self.zoom
         self._frame = {

@@ -1,6 +1,6 @@
-"""How many sessions one server process admits, so that visitors holding sessions open (at the
-caps, about 12 MB each) cannot push it past a known ceiling: past the cap, a new visitor gets a
-short page asking to come back, which costs the server next to nothing.
+"""How many sessions one server process admits, so that visitors holding sessions open
+(several megabytes each at the caps) cannot push it past a known ceiling: past the cap, a new
+visitor gets a short page asking to come back, which costs the server next to nothing.
 
 Both caps are read from the environment when the server starts:
 CONVOLUTION_DEMO_MAX_SESSIONS (default 200, a lecture hall) and

@@ -2,15 +2,14 @@
 
 A session's document is tens of thousands of Python objects that live as long as the session,
 and Python's collector reads every live object it tracks at each of its full passes. While a
-class of 200 arrived over a minute (tests/bench_load.py), full passes came every five seconds
-and grew with the sessions held, to 1.4 s each with 130 held: a server blocked that long at a
-time, and an eighth of its CPU. The objects loaded at start are frozen out of those passes by
-app_hooks.py; so are a session's, once its document is built (`gc.freeze` moves everything
-tracked so far, in constant time, out of the collector's sight). When sessions close, a moment
-after the last one, everything is handed back for one full pass that reclaims what they held
-(and whatever cycles were frozen with them), and what survives is frozen again; such passes
-come at most once each ten seconds, so that visitors coming and going all the time cost the
-server no more than Python's own passes would.
+class arrived (tests/bench_load.py), full passes came every few seconds and grew with the
+sessions held, each blocking the server the whole time. The objects loaded at start are
+frozen out of those passes by app_hooks.py; so are a session's, once its document is built
+(`gc.freeze` moves everything tracked so far, in constant time, out of the collector's sight).
+When sessions close, a moment after the last one, everything is handed back for one full
+pass that reclaims what they held (and whatever cycles were frozen with them), and what
+survives is frozen again; such passes come at most once each ten seconds, so that visitors
+coming and going all the time cost the server no more than Python's own passes would.
 """
 
 from __future__ import annotations

@@ -3,8 +3,8 @@
 NumPy's OpenBLAS (which NumPy's wheels bring) gives every large product a thread a core, and
 its threads spin for a while after each one. A server process serves many sessions at once,
 and the Docker image runs one process a core, so those threads only take cores from each other
-and from whatever else the machine runs. With a browser on the same two cores, a change of
-setting at the caps reached the screen 25 ms later (p50 of 40) with them than without.
+and from whatever else the machine runs: a browser on the same cores repainted later with
+them than without (tests/bench_browser.py measures it).
 
 Only OpenBLAS is asked; a NumPy built on another BLAS is left as it is, and so is a system
 without /proc/self/maps (the list of what the process has loaded, on Linux).

@@ -31,13 +31,13 @@ class AtOnce:
     """A widget whose every change is one event (a choice, a click), handled as soon as the
     browser's message is answered.
 
-    - Panel's 50 ms debounce is meant for streams of keystrokes and drags: here it would only
+    - Panel's debounce is meant for streams of keystrokes and drags: here it would only
       delay the repaint.
     - Panel counts every change in `pn.state.busy`, for loading indicators this page does not
-      have; the count's bookkeeping cost about 4 ms of each change.
+      have, and its bookkeeping costs every change.
     - Bokeh answers the browser's message with an OK written in three parts under the
       socket's write lock. Panel, finding that lock held when the repaint's patch is ready,
-      retries after a fixed 10 ms: the change is handled once the OK is out.
+      retries after a fixed wait: the change is handled once the OK is out.
     - What one change sets goes to the browser as one patch: a linked setting's widget (the
       columns' stride following the rows') with the repaint, not in a patch of its own.
     """

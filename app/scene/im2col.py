@@ -228,6 +228,7 @@ class Im2colScene(Scene):
             "block_outputs": C + 4,
             "input_rows": Hp, "input_cols": Wp,
             "input_row0": self.engine.padding[0], "input_col0": self.engine.padding[1],
+            "cell_weights": C * Hp * Wp, "cell_biases": C * Hp * Wp + K * Cg * FH * FW,
         }  # fmt: skip
 
     def _sizes(self) -> dict[str, int]:

@@ -33,7 +33,7 @@ def format_values(values: np.ndarray) -> list[str]:
 def numbers(values: np.ndarray) -> np.ndarray:
     """Values for the browser, flat: integers as int16 or int32, the narrower that holds them
     (a quarter or half the bytes of the float64 everything else goes as; at the caps a change
-    of stride sends 2**18 partial sums, 512 KB as int16)."""
+    of stride sends 2**18 partial sums)."""
     values = np.asarray(values).ravel()
     if values.dtype.kind in "iu":
         largest = np.abs(values.astype(np.int64)).max() if values.size else 0

@@ -24,18 +24,28 @@ class Settings(param.Parameterized):
     )
     width = param.Integer(5, bounds=(1, 32), label="Input width", doc="Input columns")
     depth = param.Integer(3, bounds=(1, 16), label="Depth (channels)", doc="Input channels")
-    n_filters = param.Integer(2, bounds=(1, 16), label="Filters", doc="Output channels")
+    n_filters = param.Integer(
+        2, bounds=(1, 16), label="Filters", doc="Filters: one output channel each"
+    )
     kernel_height = param.Integer(3, bounds=(1, 11), label="Kernel height", doc="Filter rows")
     kernel_width = param.Integer(3, bounds=(1, 11), label="Kernel width", doc="Filter columns")
     # Every setting with a `_cols` twin is set for rows and columns alike until separate_axes.
-    stride = param.Integer(2, bounds=(1, 8), label="Stride (rows)", doc="Rows between windows")
+    stride = param.Integer(
+        2, bounds=(1, 8), label="Stride (rows)",
+        doc="Rows between windows (and columns, until separate_axes)",
+    )  # fmt: skip
     stride_cols = param.Integer(2, bounds=(1, 8), label="Stride (columns)")
-    padding = param.Integer(1, bounds=(0, 5), label="Padding (rows)", doc="Zero rows added")
+    padding = param.Integer(
+        1, bounds=(0, 5), label="Padding (rows)",
+        doc="Rows added above and below (and columns, until separate_axes)",
+    )  # fmt: skip
     padding_cols = param.Integer(1, bounds=(0, 5), label="Padding (columns)")
     padding_mode = param.Selector(
         default="zeros", objects=["zeros", "reflect", "replicate", "circular"],
         label="Padding mode",
-        doc="As nn.Conv2d's: zeros, the input mirrored, its edge repeated, or wrapped around",
+        doc="As nn.Conv2d's: zeros, reflect (padding below the input's size), replicate, or "
+        "circular (padding at most the input's size); the transposed, backward and pooling "
+        "layers take zeros",
     )  # fmt: skip
     dilation = param.Integer(
         1, bounds=(1, 5), label="Dilation (rows)",
@@ -77,9 +87,15 @@ class Settings(param.Parameterized):
         False, label="Beside a convolution",
         doc="Pooling only: the same input through the filters, stepping beside it",
     )  # fmt: skip
-    separate_axes = param.Boolean(False, label="Set rows and columns apart")
-    groups = param.Integer(1, bounds=(1, 16), label="Groups", doc="Must divide depth and filters")
-    bias = param.Boolean(True, label="Bias")
+    separate_axes = param.Boolean(
+        False, label="Set rows and columns apart",
+        doc="The columns' own stride, padding, dilation and output padding (the _cols settings)",
+    )  # fmt: skip
+    groups = param.Integer(
+        1, bounds=(1, 16), label="Groups",
+        doc="Must divide depth and filters; groups = depth is a depthwise convolution",
+    )  # fmt: skip
+    bias = param.Boolean(True, label="Bias", doc="Whether each filter adds its bias")
     values = param.Selector(
         default="integers",
         objects=["integers", "decimals", "ones"],

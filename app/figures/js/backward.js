@@ -6,18 +6,7 @@
 // input, dw and db), gradient_text (empty while too small to read), window_box, kernel, cursor.
 
 function locate(m, n) {
-  const k = Math.floor(n / (m.OH * m.OW))
-  const i = Math.floor(n / m.OW) % m.OH
-  const j = n % m.OW
-  return {k, i, j, first: Math.floor(k / (m.K / m.G)) * m.Cg}
-}
-
-function x_value(m, d, row, col) {
-  return cells.data.value[(d * m.Hp + row) * m.Wp + col]
-}
-
-function w_value(m, k, c, r, q) {
-  return cells.data.value[m.cell_weights + ((k * m.Cg + c) * m.FH + r) * m.FW + q]
+  return filter_step(m, n)
 }
 
 function running(m, n) {
@@ -27,7 +16,7 @@ function running(m, n) {
   let run = state.gradients
   if (!run || run.meta !== meta.data || run.n > n) {
     run = state.gradients = {meta: meta.data, n: -1}
-    run.dx = new Float64Array(m.C * m.Hp * m.Wp)
+    run.dx = new Float64Array(m.C * m.input_rows * m.input_cols)
     run.dw = new Float64Array(m.K * m.Cg * m.FH * m.FW)
     run.db = new Float64Array(m.K)
   }
@@ -37,8 +26,8 @@ function running(m, n) {
       for (let r = 0; r < m.FH; r++) {
         for (let s = 0; s < m.FW; s++) {
           const [row, col] = window_at(m, i, j, r, s), d = first + c
-          run.dx[(d * m.Hp + row) * m.Wp + col] += v * w_value(m, k, c, r, s)
-          run.dw[((k * m.Cg + c) * m.FH + r) * m.FW + s] += v * x_value(m, d, row, col)
+          run.dx[input_index(m, d, row, col)] += v * weight_value(m, k, c, r, s)
+          run.dw[slice_index(m, k, c, r, s)] += v * input_value(m, d, row, col)
         }
       }
     }
@@ -110,8 +99,8 @@ function readout_html(m, n, at) {
     for (let r = 0; r < m.FH; r++) {
       for (let q = 0; q < m.FW; q++) {
         const [row, col] = window_at(m, i, j, r, q)
-        into_dx.push(v * w_value(m, k, c, r, q))
-        into_dw.push(v * x_value(m, d, row, col))
+        into_dx.push(v * weight_value(m, k, c, r, q))
+        into_dw.push(v * input_value(m, d, row, col))
       }
     }
     const what = (name, values, words) =>

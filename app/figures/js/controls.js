@@ -1,7 +1,16 @@
 // The controls every animated demo shares, run in the browser. A demo's one script model is
-// this text, then its layer's own file (direct.js or transposed.js, which define locate,
-// place_highlights, fill_outputs and readout_html for render), then its actions by what the
-// browser calls it for, and the line that runs the one it was called for (animated.py).
+// this text, reach.js, then its layer's files (the figure's SCRIPT), then its actions by what
+// the browser calls it for, and the line that runs the one it was called for (animated.py).
+// Everything is a function declaration, so no file relies on the order they are joined in.
+//
+// The layer interface: every layer's files define (animated.LAYER_INTERFACE, checked by a test)
+//   locate(m, n)                  step n's place: {k, i, j, first, ...} for the functions below
+//   place_highlights(m, at)       the window, the filter (or winner) and the output cell
+//   fill_outputs(m, n, at)        the outputs reached so far
+//   readout_html(m, n, at)        the step's arithmetic, in the readout
+//   describe(m, n, at)            the step in words, for the live region and the figure's name
+//   cell_at(m, x, y)              the input, weight or bias cell a tap names, or null
+// and read their numbers through input_value, weight_value and bias_value below.
 //
 // Args common to all: meta (one row of sizes, empty until the demo has a layer to show; its
 // keys are the scene's sizes and the contract of app/scene/blocks.py: block_slices,
@@ -43,6 +52,43 @@ function write_cell(column, q, value) {
   return true
 }
 
+function position(n, rows, cols) {
+  // Step n of a layer that goes block by block, then row by row, over rows x cols places.
+  return {k: Math.floor(n / (rows * cols)), i: Math.floor(n / cols) % rows, j: n % cols}
+}
+
+function filter_step(m, n) {
+  // Step n of filters sliding over the input: filter k at output (i, j), and the first input
+  // channel it reads (its group's first).
+  const at = position(n, m.OH, m.OW)
+  return {...at, first: Math.floor(at.k / (m.K / m.G)) * m.Cg}
+}
+
+// Where a value lies in `cells`, from the contract (app/scene/blocks.py): the input's cells
+// as drawn, channel by channel, row by row, then each filter's slices, then the biases. Every
+// layer's script reads its numbers through these, and its gradients' flat arrays by the same
+// order (input_index, slice_index).
+function input_index(m, d, row, col) {
+  return (d * m.input_rows + row) * m.input_cols + col
+}
+
+function slice_index(m, k, c, r, q) {
+  // Tap (r, q) of filter k's slice c, counted from the first filter's first tap.
+  return ((k * m.Cg + c) * m.FH + r) * m.FW + q
+}
+
+function input_value(m, d, row, col) {
+  return cells.data.value[input_index(m, d, row, col)]
+}
+
+function weight_value(m, k, c, r, q) {
+  return cells.data.value[m.cell_weights + slice_index(m, k, c, r, q)]
+}
+
+function bias_value(m, k) {
+  return cells.data.value[m.cell_biases + k]
+}
+
 function table(m, values) {
   // FH x FW numbers, row by row, as a small table for the readout.
   let html = `<table class="products">`
@@ -78,7 +124,7 @@ function render(n) {
 
 function write_readout(html) {
   // A step rewrites the readout's words alone: a change to the Div's text would make Bokeh
-  // build its view again (stylesheets too) and lay the whole page out, 8 ms of every step.
+  // build its view again (stylesheets too) and lay the whole page out at every step.
   // The model keeps the text, silently, for whenever the view is drawn again.
   readout.setv({text: html}, {silent: true})
   const view = typeof Bokeh === "undefined" ? null : Bokeh.index.find_one(readout)
@@ -144,8 +190,8 @@ function resize_in_place(view) {
   // flex basis its container gives it, and so on up while a container's size is a number;
   // then the page's positions and the canvas measured again. Bokeh's invalidate_layout would
   // rewrite the styles of every view on the page, the settings' too, and the plot's own
-  // layout would rebuild its panels, which a new size leaves as they were: at the caps, 90
-  // and 30 ms of style and layout. (These are Bokeh's LayoutDOMView steps, in its order.)
+  // layout would rebuild its panels, which a new size leaves as they were: at the caps, most
+  // of a change's style and layout. (These are Bokeh's LayoutDOMView steps, in its order.)
   let box_of = view
   for (let proto = view; proto != null; proto = Object.getPrototypeOf(proto)) {
     if (Object.prototype.hasOwnProperty.call(proto, "_update_layout")) box_of = proto
@@ -180,7 +226,7 @@ function on_new_arrays() {
     figure.setv({hold_render: false}, {sync: false})
   }
   reveal()
-  // Written in the frame that paints the new arrays, the address cost that frame 20 ms here
+  // Written in the frame that paints the new arrays, the address slowed that frame
   // (history.replaceState): it waits until the changes stop.
   clearTimeout(state.address_timer)
   state.address_timer = setTimeout(() => write_address(false), ADDRESS_AFTER_MS)

@@ -5,11 +5,7 @@
 // mode's pictures, and each output cell's grey level).
 
 function locate(m, n) {
-  const k = Math.floor(n / (m.OH * m.OW))
-  const i = Math.floor(n / m.OW) % m.OH
-  const j = n % m.OW
-  const first = Math.floor(k / (m.K / m.G)) * m.Cg  // the first input channel filter k reads
-  return {k, i, j, first}
+  return filter_step(m, n)
 }
 
 function place_highlights(m, at) {
@@ -78,8 +74,6 @@ function fill_outputs(m, n, at) {
 
 function readout_html(m, n, at) {
   const {k, i, j, first} = at
-  const value = cells.data.value
-  const filters0 = m.cell_weights, bias = m.cell_biases + k
   const products = m.FH * m.FW <= 25 && m.Cg <= 4
   const terms = []
   let html = `<div class="head">step <b class="step">${n + 1}</b> / ${m.N}: `
@@ -99,8 +93,7 @@ function readout_html(m, n, at) {
         const xs = [], ws = []
         for (let q = 0; q < m.FW; q++) {
           const [row, col] = window_at(m, i, j, r, q)
-          const x = value[(d * m.Hp + row) * m.Wp + col]
-          const w = value[filters0 + ((k * m.Cg + c) * m.FH + r) * m.FW + q]
+          const x = input_value(m, d, row, col), w = weight_value(m, k, c, r, q)
           html += `<td>${fmt(x * w, m.integer)}</td>`
           xs.push(fmt(x, m.integer))
           ws.push(fmt(w, m.integer))
@@ -113,7 +106,7 @@ function readout_html(m, n, at) {
     }
     html += ` = s<sub>${c}</sub> = <b class="scalar" data-channel="${d}">${escape(s)}</b></div>`
   }
-  const b = fmt(value[bias], m.integer), o = fmt(outputs.data.value[n], m.integer)
+  const b = fmt(bias_value(m, k), m.integer), o = fmt(outputs.data.value[n], m.integer)
   const bias_term = b.startsWith("-") ? `(<span class="bias">${b}</span>)` : `<span class="bias">${b}</span>`
   html += `<div class="sum">${terms.join(" + ")} + ${bias_term}`
   html += ` = <b class="value">${escape(o)}</b></div>`
@@ -143,9 +136,9 @@ function describe(m, n, at) {
   const {k, i, j, first} = at
   const [top, left] = window_at(m, i, j, 0, 0), [bottom, right] = window_at(m, i, j, m.FH - 1, m.FW - 1)
   const channels = m.Cg === m.C ? "every input channel" : `input channels ${first} to ${first + m.Cg - 1}`
-  const terms = [], value = cells.data.value
+  const terms = []
   for (let c = 0; c < m.Cg; c++) terms.push(fmt(scalars.data.value[n * m.Cg + c], m.integer))
-  const bias = fmt(value[m.cell_biases + k], m.integer), o = fmt(outputs.data.value[n], m.integer)
+  const bias = fmt(bias_value(m, k), m.integer), o = fmt(outputs.data.value[n], m.integer)
   return `Step ${n + 1} of ${m.N}: the window covers padded rows ${top} to ${bottom} and columns`
     + ` ${left} to ${right} of ${channels}; filter w${k}'s slices give ${terms.join(", ")};`
     + ` with bias ${bias} the sum is ${o}, output o[${i},${j}] of channel ${k}.`

@@ -7,11 +7,9 @@
 // output cells; empty while too small to read), window_box, column, kernel, cursor.
 
 function locate(m, n) {
-  const k = Math.floor(n / (m.OH * m.OW))
-  const i = Math.floor(n / m.OW) % m.OH
-  const j = n % m.OW
-  const g = Math.floor(k / (m.K / m.G))  // filter k's group
-  return {k, i, j, g, first: g * m.Cg, p: i * m.OW + j}
+  // The filter's step, its group g and its column p of x_col.
+  const at = filter_step(m, n)
+  return {...at, g: at.first / m.Cg, p: at.i * m.OW + at.j}
 }
 
 function band(source, q, x, y, width, height) {
@@ -50,14 +48,6 @@ function fill_outputs(m, n, at) {
   if (changed) output_text.change.emit()
 }
 
-function padded_value(m, d, row, col) {
-  return cells.data.value[(d * m.Hp + row) * m.Wp + col]
-}
-
-function weight_value(m, k, c, r, q) {
-  return cells.data.value[m.C * m.Hp * m.Wp + ((k * m.Cg + c) * m.FH + r) * m.FW + q]
-}
-
 function column_values(m, at) {
   // Column p of x_col within the group's rows, and row k of w_row there: Cg*FH*FW each.
   const xs = [], ws = []
@@ -65,7 +55,7 @@ function column_values(m, at) {
     for (let r = 0; r < m.FH; r++) {
       for (let q = 0; q < m.FW; q++) {
         const [row, col] = window_at(m, at.i, at.j, r, q)
-        xs.push(padded_value(m, at.first + c, row, col))
+        xs.push(input_value(m, at.first + c, row, col))
         ws.push(weight_value(m, at.k, c, r, q))
       }
     }
@@ -88,7 +78,7 @@ function readout_html(m, n, at) {
   const [xs, ws] = column_values(m, at)
   let dot = 0
   for (let q = 0; q < xs.length; q++) dot += xs[q] * ws[q]
-  const b = cells.data.value[m.C * m.Hp * m.Wp + m.K * Rg + k], o = outputs.data.value[n]
+  const b = bias_value(m, k), o = outputs.data.value[n]
   let html = `<div class="roles"><b class="blue">blue</b>: the window, and its column of x_col · `
   html += `<b class="red">red</b>: filter w${k} as row ${k} of w_row, and b${k} · `
   html += `<b class="green">green</b>: their product, the output cell</div>`

@@ -4,8 +4,9 @@
 // window_box, kernel (the winner's outline), cursor, links.
 
 function locate(m, n) {
-  const d = Math.floor(n / (m.OH * m.OW))
-  return {k: d, i: Math.floor(n / m.OW) % m.OH, j: n % m.OW, first: d}
+  // Channel k's output cell (i, j): its window reads channel k alone.
+  const at = position(n, m.OH, m.OW)
+  return {...at, first: at.k}
 }
 
 function tap_kind(m, row, col) {
@@ -17,13 +18,13 @@ function tap_kind(m, row, col) {
 
 function pool_taps(m, at) {
   // The window's taps row by row: drawn row and column, value, and whether the result reads it.
-  const taps = [], value = cells.data.value
+  const taps = []
   for (let r = 0; r < m.FH; r++) {
     for (let q = 0; q < m.FW; q++) {
       const [row, col] = window_at(m, at.i, at.j, r, q)
       const kind = tap_kind(m, row, col)
       const counted = kind === "input" || (!m.pool_max && m.count_include_pad && kind === "padding")
-      taps.push({row, col, kind, counted, value: value[(at.k * m.Hp + row) * m.Wp + col]})
+      taps.push({row, col, kind, counted, value: input_value(m, at.k, row, col)})
     }
   }
   return taps

@@ -5,18 +5,9 @@
 // (the finished canvases), output_text, window_box, kernel, cursor, links.
 
 function locate(m, n) {
-  const k = Math.floor(n / (m.H * m.W))
-  const i = Math.floor(n / m.W) % m.H
-  const j = n % m.W
-  return {k, i, j, first: Math.floor(k / m.Kg) * m.Cg}
-}
-
-function slice_value(m, k, c, r, q) {
-  return cells.data.value[m.cell_weights + ((k * m.Cg + c) * m.FH + r) * m.FW + q]
-}
-
-function input_value(m, d, i, j) {
-  return cells.data.value[(d * m.H + i) * m.W + j]
+  // Input channel k's cell (i, j), and the first filter of its group.
+  const at = position(n, m.H, m.W)
+  return {...at, first: Math.floor(at.k / m.Kg) * m.Cg}
 }
 
 function patch(m, at) {
@@ -25,7 +16,7 @@ function patch(m, at) {
   for (let c = 0; c < m.Cg; c++) {
     const v = input_value(m, at.first + c, at.i, at.j)
     for (let p = 0; p < m.FH * m.FW; p++) {
-      sums[p] += v * slice_value(m, at.k, c, Math.floor(p / m.FW), p % m.FW)
+      sums[p] += v * weight_value(m, at.k, c, Math.floor(p / m.FW), p % m.FW)
     }
   }
   return sums
@@ -37,7 +28,7 @@ function running(m, n, at) {
   // anything new from the server (its meta is sent with every repaint) starts it afresh.
   let run = state.running
   if (!run || run.meta !== meta.data || run.k !== at.k || run.n > n) {
-    const bias = cells.data.value[m.cell_biases + at.k]
+    const bias = bias_value(m, at.k)
     run = state.running = {meta: meta.data, k: at.k, n: at.k * m.H * m.W - 1}
     run.canvas = new Float64Array(m.Hc * m.Wc).fill(bias)
   }
@@ -122,7 +113,7 @@ function readout_html(m, n, at) {
     const d = first + c, v = fmt(input_value(m, d, i, j), m.integer)
     const scaled = new Float64Array(m.FH * m.FW)
     for (let p = 0; p < m.FH * m.FW; p++) {
-      scaled[p] = input_value(m, d, i, j) * slice_value(m, k, c, Math.floor(p / m.FW), p % m.FW)
+      scaled[p] = input_value(m, d, i, j) * weight_value(m, k, c, Math.floor(p / m.FW), p % m.FW)
     }
     html += `<div class="channel"><span class="what">x[${i},${j},${d}] = `
     html += `<b class="scalar" data-channel="${d}">${escape(v)}</b> × w${k}[:,:,${c}]</span>`
