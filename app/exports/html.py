@@ -18,7 +18,8 @@ def standalone_html(settings: DemoSettings, step: int = 0, title: str = "Convolu
     document = Document()
     for place, view in enumerate(settings.views()):
         figure = view.figure(view.prefix)
-        figure.update(view.scene, step if place == 0 else 0)  # a twin starts at its beginning
+        # A twin starts at its beginning, or at the window of the figure it follows.
+        figure.update(view.scene, step if place == 0 else 0, follows=view.follows)
         document.add_root(figure.layout)
         document.add_root(figure.lesson.layout)
         figure.start_on_ready(document)

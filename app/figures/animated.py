@@ -317,12 +317,14 @@ class AnimatedFigure:
         raise NotImplementedError
 
     def update(
-        self, scene: Scene, step: int = 0, box: tuple[int, int] | None = None, address: str = ""
-    ) -> None:
+        self, scene: Scene, step: int = 0, box: tuple[int, int] | None = None, address: str = "",
+        follows: str = "",
+    ) -> None:  # fmt: skip
         """Repaints every source for a new scene at `step`, placed for `box` (the pixels the
         browser leaves the figure, as the page last reported them); `meta` goes last, as its
         change is what makes the browser redraw. A figure that keeps the page's address writes
-        `address` (the settings' query) into it (controls.js)."""
+        `address` (the settings' query) into it (controls.js). A figure that `follows` another
+        (its prefix) goes to the same window whenever that one steps, and never moves alone."""
         step = scene.clamp(step)
         data = scene.sources(step, self.write_url)
         meta = data.pop("meta")
@@ -330,6 +332,7 @@ class AnimatedFigure:
             meta["box_width"], meta["box_height"] = [box[0]], [box[1]]
         if self.write_url:
             meta["address"] = [address]
+        meta["follows"] = [follows]
         for name, columns in data.items():
             self.send(name, columns)
         geometry = scene.geometry

@@ -52,6 +52,7 @@ class Twin:
     layer: str  # the entry whose scene and figure draw it
     note: str  # said above it (Markdown)
     prefix: str = "twin"  # its figure's model names start with this
+    follows: bool = False  # whether it steps with the layer's figure (to the same window)
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,7 @@ COMPARE = Twin(
     engine=lambda settings, pool: builds.convolution(settings, *settings.arrays()),
     layer="convolution",
     note=COMPARE_NOTE,
+    follows=True,
 )
 POOLED = ("kernel_height", "kernel_width", "stride", "padding", "dilation", "separate_axes")
 
@@ -165,6 +167,7 @@ class View:
     figure: type[AnimatedFigure]
     scene: Scene
     note: str = ""
+    follows: str = ""  # the prefix of the figure whose steps it follows, if any
 
 
 class DemoSettings(Settings):
@@ -232,5 +235,6 @@ class DemoSettings(Settings):
         if twin is not None and getattr(self, twin.switch):
             drawn_as = LAYERS[twin.layer]
             scene = drawn_as.scene(twin.engine(self, self.conv), box)
-            views.append(View(twin.prefix, drawn_as.figure, scene, twin.note))
+            follows = layer.figure.PREFIX if twin.follows else ""
+            views.append(View(twin.prefix, drawn_as.figure, scene, twin.note, follows))
         return views

@@ -148,7 +148,7 @@ class ConvolutionDemo(pn.viewable.Viewer):
         for place, view in enumerate(views):
             figure = self._figure(view.prefix, view.figure)
             start = step if place == 0 else 0  # a twin from its start
-            figure.update(view.scene, start, self.box, address)
+            figure.update(view.scene, start, self.box, address, view.follows)
             self.notes[view.prefix].param.update(object=view.note, visible=bool(view.note))
         for prefix, figure in self.figures.items():
             if prefix not in self._pending:

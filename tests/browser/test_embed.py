@@ -32,8 +32,7 @@ def test_embed_mode_plays_in_an_iframe_of_a_course_page_on_another_port(tmp_path
         )
         read = "() => Bokeh.documents[0].get_model_by_name('conv_slider').value"
         first = inner.evaluate(read)
-        page.wait_for_timeout(2200)
-        assert inner.evaluate(read) != first
+        inner.wait_for_function(f"() => ({read})() !== {first}")  # it moves
         height = inner.evaluate("() => document.documentElement.scrollHeight")
         assert height <= 700
     finally:

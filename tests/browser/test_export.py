@@ -23,8 +23,7 @@ def test_exported_html_plays_offline_and_matches_the_engine(tmp_path, page):
     )
     page.open(path.as_uri())
     first = page.step()
-    page.page.wait_for_timeout(2200)
-    assert page.step() > first, "the exported demo should move on its own"
+    page.moves_from(first)
     page.page.get_by_role("button", name="Toggle Movement").click()
     paused = page.step()
     page.page.wait_for_timeout(1500)
@@ -55,8 +54,7 @@ def test_other_layers_export_and_play_offline(tmp_path, page, options, demo):
     page.page.context.route(re.compile(r"^(?!file:).*"), lambda route: route.abort())
     page.open(path.as_uri(), demo=demo)
     first = page.step(demo)
-    page.page.wait_for_timeout(2200)
-    assert page.step(demo) > first
+    page.moves_from(first, demo)
     given = {key[2:]: value for key, value in zip(options[::2], options[1::2], strict=True)}
     values, notices = parse_settings(given)
     assert notices == []

@@ -126,9 +126,7 @@ def test_markup_in_the_address_is_shown_as_text_and_fetches_nothing(server, page
 )
 def test_any_address_opens_the_demo(server, page, query, says):
     page.open(server.url + query)
-    first = page.step()
-    page.page.wait_for_timeout(1300)
-    assert page.step() != first, "the demo moves"
+    page.moves_from(page.step())
     if says is not None:
         page.page.get_by_text(says).first.wait_for()
     assert page.errors == []

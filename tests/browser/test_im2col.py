@@ -37,15 +37,14 @@ def test_an_output_is_painted_once_the_steps_reach_it(server, page):
     cell = (second.filter, second.row, second.col)
     for step, painted in ((3, True), (1, False), (2, True)):
         page.model("im2col_slider", f"model.value = {step}")
-        page.page.wait_for_timeout(300)
+        page.painted()
         assert (ink(page, *cell, "im2col") > 5) == painted, f"the second output at step {step}"
 
 
 def test_im2col_moves_and_each_step_is_a_column_times_a_row(server, page):
     page.open(address(server, **CONFIGURATION), demo="im2col")
     first = page.step("im2col")
-    page.page.wait_for_timeout(2300)
-    assert page.step("im2col") > first, "the im2col demo should move on load"
+    page.moves_from(first, "im2col")
     conv = DemoSettings(**CONFIGURATION).conv
     x_col = unfold(conv)
     C, Hp, Wp = conv.padded.shape

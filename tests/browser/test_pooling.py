@@ -21,8 +21,7 @@ def readout(page) -> str:
 def test_pooling_moves_and_each_step_is_the_engines(server, page):
     page.open(address(server, **CONFIGURATION), demo="pool")
     first = page.step("pool")
-    page.page.wait_for_timeout(2300)
-    assert page.step("pool") > first, "the pooling demo should move on load"
+    page.moves_from(first, "pool")
     pool = DemoSettings(**CONFIGURATION).conv
     C, Hd, Wd = pool.padded.shape
     out0 = meta(page, "block_outputs", "pool")
@@ -80,4 +79,14 @@ def test_beside_a_convolution_the_channels_are_added_on_one_side_and_kept_on_the
     assert re.search(r"filter w0 at o\[0,0\]", twin)
     assert meta(page, "O", "twin") == 2 and meta(page, "O", "pool") == 3
     page.page.get_by_text("Beside a convolution.").wait_for()
+    # It steps with the pooling: the same window, the filter matching the channel.
+    pool = DemoSettings(**CONFIGURATION).conv
+    OH, OW = pool.output.shape[1:]
+    for n in (4, len(pool) - 1):
+        page.model("pool_slider", f"model.value = {n + 1}")
+        step = pool[n]
+        twin_step = ((step.channel % 2) * OH + step.row) * OW + step.col
+        page.page.wait_for_function(
+            f"() => Bokeh.documents[0].get_model_by_name('twin_slider').value === {twin_step + 1}"
+        )
     assert page.errors == []

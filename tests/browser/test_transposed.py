@@ -22,15 +22,14 @@ def test_a_filters_canvas_is_painted_once_the_steps_reach_it(server, page):
     last = len(DemoSettings(**CONFIGURATION).conv)
     for step, painted in ((last, True), (1, False), (last, True)):
         page.model("tconv_slider", f"model.value = {step}")
-        page.page.wait_for_timeout(300)
+        page.painted()
         assert (ink(page, 1, 0, 0, "tconv") > 5) == painted, f"the second canvas at step {step}"
 
 
 def test_transposed_mode_moves_and_its_running_sums_are_the_engines(server, page):
     page.open(address(server, **CONFIGURATION), demo="tconv")
     first = page.step("tconv")
-    page.page.wait_for_timeout(2300)
-    assert page.step("tconv") > first, "the transposed demo should move on load"
+    page.moves_from(first, "tconv")
     tconv = DemoSettings(**CONFIGURATION).conv
     Hc, Wc = tconv.canvas.shape[1:]
     C = tconv.x.shape[0]
@@ -74,8 +73,7 @@ def test_switching_to_transposed_and_the_twin_in_the_page(server, page):
     assert page.model("conv_demo", "model.visible") is False
     assert page.model("tconv_demo", "model.visible") is True
     first = page.step("tconv")
-    page.page.wait_for_timeout(2300)
-    assert page.step("tconv") > first, "the chosen mode starts moving"
+    page.moves_from(first, "tconv")
     page.page.get_by_text("Show the equivalent direct convolution").click()
     page.wait_for("twin")
     assert page.model("twin_demo", "model.visible") is True

@@ -155,6 +155,19 @@ class Page:
             f"return {expression} }}"
         )
 
+    def moves_from(self, step: int, demo: str = "conv", timeout: float = 10_000) -> None:
+        """Waits until the demo shows another step than `step`, as a person watching it move
+        sees (it moves a step a second by default); fails after `timeout` ms."""
+        slider = f"Bokeh.documents[0].get_model_by_name('{demo}_slider')"
+        self.page.wait_for_function(f"() => {slider}.value - 1 !== {step}", timeout=timeout)
+
+    def painted(self) -> None:
+        """Waits until the page has painted what it was last told: two animation frames (Bokeh
+        paints a change in the next one)."""
+        self.page.evaluate(
+            "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
+        )
+
     def step(self, demo: str = "conv") -> int:
         """The engine's index of the step on screen."""
         return self.model(f"{demo}_slider", "model.value") - 1

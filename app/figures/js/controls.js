@@ -226,6 +226,7 @@ function on_new_arrays() {
     figure.setv({hold_render: false}, {sync: false})
   }
   reveal()
+  follow()
   // Written in the frame that paints the new arrays, the address slowed that frame
   // (history.replaceState): it waits until the changes stop.
   clearTimeout(state.address_timer)
@@ -348,11 +349,12 @@ function start() {
   state.hint = still()
   if (meta.data.N !== undefined) render(state.n)
   write_address(true)
+  follow()
   name_sliders()
   listen()
   report_box()
   announce()
-  if (!state.hint) play()
+  if (!state.hint && following() === null) play()  // a demo that follows moves with it alone
 }
 
 function on_shown() {
@@ -362,7 +364,7 @@ function on_shown() {
     render(Math.min(state.n, sizes().N - 1))
     listen()
     report_box()
-    if (!still()) play()
+    if (!still() && following() === null) play()
   } else {
     stop()
   }

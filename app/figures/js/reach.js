@@ -116,3 +116,29 @@ function still() {
   return reduced || !contract.autoplay
 }
 
+function following() {
+  // The slider of the demo this one steps with (pooling's convolution beside it), or null.
+  const name = meta.data.follows?.[0]
+  return name ? (slider.document?.get_model_by_name(`${name}_slider`) ?? null) : null
+}
+
+function follow() {
+  // Each step of the followed demo takes this one to the same window: the same output row
+  // and column, with the filter that matches its channel.
+  const leader = following()
+  if (leader === null) return
+  if (state.leader !== leader) {
+    state.leader = leader
+    leader.connect(leader.properties.value.change, () => follow_step(leader))
+  }
+  follow_step(leader)
+}
+
+function follow_step(leader) {
+  if (following() !== leader || !ready()) return
+  const m = sizes(), theirs = leader.document.get_model_by_name(`${m.follows}_meta`).data
+  const at = position(leader.value - 1, theirs.OH[0], theirs.OW[0])
+  if (at.i >= m.OH || at.j >= m.OW) return
+  stop()
+  render(((at.k % m.K) * m.OH + at.i) * m.OW + at.j)
+}
