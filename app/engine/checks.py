@@ -130,6 +130,21 @@ def window(position: int, taps: int, stride: int, dilation: int) -> tuple[int, .
     return tuple(position * stride + t * dilation for t in range(taps))
 
 
+def within_caps(*limits: tuple[str, int, int]) -> None:
+    """Each (what, count, cap) at most its cap, or a ValueError naming the first past it."""
+    for what, count, cap in limits:
+        if count > cap:
+            raise ValueError(f"{what} = {count}, over the cap {cap}")
+
+
+def covered(size: int, n_out: int, kernel: int, stride: int, dilation: int) -> np.ndarray:
+    """Which of `size` padded positions some window covers along one axis: (size,) bool."""
+    starts = np.arange(n_out) * stride  # (n_out,)
+    reached = np.zeros(size, dtype=bool)  # (size,)
+    reached[(starts[:, None] + np.arange(kernel) * dilation).ravel()] = True
+    return reached
+
+
 def add_windows(
     patches: np.ndarray, size: tuple[int, int], stride: Pair, dilation: Pair
 ) -> np.ndarray:

@@ -23,10 +23,12 @@ from app.engine.checks import (
     arguments,
     bias,
     channels_read,
+    covered,
     matmul,
     product_dtype,
     step_index,
     window,
+    within_caps,
 )
 from app.engine.cost import Cost, Shapes, convolution_cost
 
@@ -96,19 +98,12 @@ class Convolution:
                 f"padded input width {Wp} (W={W} + 2*padding {pw})"
             )
         OH, OW = (Hp - span_h) // sh + 1, (Wp - span_w) // sw + 1  # PyTorch's floor rule
-        if C * Hp * Wp > MAX_INPUT_CELLS:
-            raise ValueError(
-                f"padded input {C}x{Hp}x{Wp} has {C * Hp * Wp} cells, "
-                f"over the cap {MAX_INPUT_CELLS}"
-            )
-        if K * OH * OW > MAX_STEPS:
-            raise ValueError(f"{K}x{OH}x{OW} = {K * OH * OW} steps, over the cap {MAX_STEPS}")
-        for what, count in (
-            ("window reads C*OH*OW*FH*FW", C * OH * OW * FH * FW),
-            ("partial sums K*(C//groups)*OH*OW", K * Cg * OH * OW),
-        ):
-            if count > MAX_WINDOW_READS:
-                raise ValueError(f"{what} = {count}, over the cap {MAX_WINDOW_READS}")
+        within_caps(
+            (f"padded input {C}x{Hp}x{Wp} cells", C * Hp * Wp, MAX_INPUT_CELLS),
+            (f"{K}x{OH}x{OW} steps", K * OH * OW, MAX_STEPS),
+            ("window reads C*OH*OW*FH*FW", C * OH * OW * FH * FW, MAX_WINDOW_READS),
+            ("partial sums K*(C//groups)*OH*OW", K * Cg * OH * OW, MAX_WINDOW_READS),
+        )
         self.has_bias = b is not None  # a layer made with bias=False in PyTorch's words
         b = bias(b, K)
 
@@ -130,8 +125,8 @@ class Convolution:
         # The same single contraction as conv2d: (K/G, Cg*FH*FW) @ (Cg*FH*FW, OH*OW) per group.
         output = matmul(weights, patches, self._dtype, self._integers).reshape(K, OH, OW)
         self.output = output + b[:, None, None]
-        rows_covered = self._covered(Hp, OH, FH, sh, dh)  # (Hp,)
-        cols_covered = self._covered(Wp, OW, FW, sw, dw)  # (Wp,)
+        rows_covered = covered(Hp, OH, FH, sh, dh)  # (Hp,)
+        cols_covered = covered(Wp, OW, FW, sw, dw)  # (Wp,)
         # Windows take every (row, col) pair of positions, so coverage is an outer product.
         self.unvisited = ~np.outer(rows_covered, cols_covered)  # (Hp, Wp)
 
@@ -166,14 +161,6 @@ class Convolution:
         self._patches = None
         # (G, Cg, K/G, P) -> (G, K/G, Cg, P) -> (K, Cg, OH, OW): a view when groups = 1
         return sums.transpose(0, 2, 1, 3).reshape(K, Cg, OH, OW)
-
-    @staticmethod
-    def _covered(size: int, n_out: int, kernel: int, stride: int, dilation: int) -> np.ndarray:
-        """Which of `size` padded positions some window covers along one axis: (size,) bool."""
-        starts = np.arange(n_out) * stride  # (n_out,)
-        covered = np.zeros(size, dtype=bool)  # (size,)
-        covered[(starts[:, None] + np.arange(kernel) * dilation).ravel()] = True
-        return covered
 
     @property
     def shape(self) -> tuple[int, int, int]:

@@ -18,10 +18,12 @@ from app.engine.checks import (
     MAX_STEPS,
     MAX_WINDOW_READS,
     Pair,
+    covered,
     numeric,
     pair,
     step_index,
     window,
+    within_caps,
 )
 from app.engine.cost import Cost, Shapes, count
 
@@ -96,18 +98,11 @@ class Pooling:
         # Drawn rows and columns: the padded input, and past it where a ceil-mode window reaches.
         Hd = max(H + 2 * ph, (OH - 1) * sh + dh * (FH - 1) + 1)
         Wd = max(W + 2 * pw, (OW - 1) * sw + dw * (FW - 1) + 1)
-        if C * Hd * Wd > MAX_INPUT_CELLS:
-            raise ValueError(
-                f"padded input {C}x{Hd}x{Wd} has {C * Hd * Wd} cells, over the cap "
-                f"{MAX_INPUT_CELLS}"
-            )
-        if C * OH * OW > MAX_STEPS:
-            raise ValueError(f"{C}x{OH}x{OW} = {C * OH * OW} steps, over the cap {MAX_STEPS}")
-        if C * OH * OW * FH * FW > MAX_WINDOW_READS:
-            reads = C * OH * OW * FH * FW
-            raise ValueError(
-                f"window reads C*OH*OW*FH*FW = {reads}, over the cap {MAX_WINDOW_READS}"
-            )
+        within_caps(
+            (f"padded input {C}x{Hd}x{Wd} cells", C * Hd * Wd, MAX_INPUT_CELLS),
+            (f"{C}x{OH}x{OW} steps", C * OH * OW, MAX_STEPS),
+            ("window reads C*OH*OW*FH*FW", C * OH * OW * FH * FW, MAX_WINDOW_READS),
+        )
         self.x = x
         self.padded = np.zeros((C, Hd, Wd), dtype=x.dtype)  # (C, Hd, Wd), zeros off the input
         self.padded[:, ph : ph + H, pw : pw + W] = x
@@ -134,10 +129,7 @@ class Pooling:
             self.divisors = self._windows(reads[None], OH, OW)[0].sum(axis=-1)  # (OH, OW)
             self.output = windows.sum(axis=-1) / self.divisors  # (C, OH, OW) float64
             self.winners = None
-        rows = np.zeros(Hd, bool)
-        cols = np.zeros(Wd, bool)
-        rows[(np.arange(OH)[:, None] * sh + np.arange(FH) * dh).ravel()] = True
-        cols[(np.arange(OW)[:, None] * sw + np.arange(FW) * dw).ravel()] = True
+        rows, cols = covered(Hd, OH, FH, sh, dh), covered(Wd, OW, FW, sw, dw)  # (Hd,), (Wd,)
         self.unvisited = ~np.outer(rows, cols)  # (Hd, Wd): cells no window reads
 
     def _windows(self, grid: np.ndarray, OH: int, OW: int) -> np.ndarray:
@@ -156,11 +148,6 @@ class Pooling:
         """Which drawn cells are no input cell: (Hd, Wd) bool. Max pooling reads them as
         -inf, average pooling as zeros."""
         return ~self.inside
-
-    @property
-    def shape(self) -> tuple[int, int, int]:
-        """The output's (C, OH, OW): as many channels as the input."""
-        return self.output.shape
 
     def __len__(self) -> int:
         return self.output.size

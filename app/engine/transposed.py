@@ -28,6 +28,7 @@ from app.engine.checks import (
     matmul,
     step_index,
     window,
+    within_caps,
 )
 from app.engine.convolution import Convolution
 from app.engine.cost import Cost, Shapes, transposed_cost
@@ -90,14 +91,12 @@ class TransposedConvolution:
                     f"padding {pad} crops 2*{pad} = {2 * pad} from an output {axis} of "
                     f"{canvas}, leaving {size}: padding must be at most {(canvas - 1) // 2}"
                 )
-        for what, count, cap in (
+        within_caps(
             (f"input {C}x{H}x{W} cells", C * H * W, MAX_INPUT_CELLS),
             (f"output canvas {K}x{Hc}x{Wc} cells", K * Hc * Wc, MAX_INPUT_CELLS),
             (f"{K}x{H}x{W} steps", K * H * W, MAX_STEPS),
             ("scaled slices K*H*W*FH*FW", K * H * W * FH * FW, MAX_WINDOW_READS),
-        ):
-            if count > cap:
-                raise ValueError(f"{what} = {count}, over the cap {cap}")
+        )
         self.has_bias = b is not None  # a layer made with bias=False in PyTorch's words
         b = bias(b, K)
         self.x, self.w, self.b = x, w, b
