@@ -17,7 +17,7 @@ from app.figures import AnimatedFigure
 from app.figures.animated import same_columns
 from app.layers import LAYERS, DemoSettings
 from app.scene import Scene
-from app.scene.style import BLUE, GREEN, KIND_COLOURS, OUTPUT, RED
+from app.scene.style import BLUE, GREEN, KIND_COLOURS, OUTPUT, OUTPUT_EDGE, RED
 
 MAX_FRAMES = 400  # a GIF past this is no slide; the HTML export plays any length
 # Frames x pixels: the work of drawing, and the file's size, which grows with it (a test
@@ -27,7 +27,7 @@ MAX_FRAME_SIZE = (1920, 1200)  # a projector's: larger pictures are drawn with s
 FRAME_CELL_PX = 34  # large enough to read from the back of a lecture hall
 MIN_FRAME_CELL_PX = 16  # below this a cell's value no longer fits in it
 CAPTION_PX = 64
-COLOURS = palette(grounds=("#FFFFFF", *KIND_COLOURS, OUTPUT), marks=(BLUE, RED, GREEN))
+COLOURS = palette(grounds=("#FFFFFF", *KIND_COLOURS, OUTPUT), marks=(BLUE, RED, GREEN, OUTPUT_EDGE))
 DASHES = {"solid": (), "dashed": (6, 6), "dotted": (2, 4), "dotdash": (2, 4, 6, 4)}
 # The columns each kind of glyph reads, in the order the renderer unpacks them.
 COLUMNS = {

@@ -39,7 +39,7 @@ from bokeh.plotting import figure
 from app.figures.lesson import Lesson
 from app.scene import Scene
 from app.scene.blocks import PADDING_CELL, Geometry
-from app.scene.style import MARKS
+from app.scene.style import MARKS, OUTPUT, UNREACHED
 
 SCRIPTS = files("app.figures") / "js"
 CONTROLS = (SCRIPTS / "controls.js").read_text()
@@ -49,7 +49,7 @@ DARK_CSS = (files("app.figures") / "dark.css").read_text()
 THEMES = ("light", "dark")
 DARK_INK, DARK_LINKS = "#e8e8e8", "#9a9a9a"  # headings and the window's lines on a dark page
 # Constants the scripts share with the server, handed to them rather than written twice.
-CONTRACT = {"padding_cell": PADDING_CELL}
+CONTRACT = {"padding_cell": PADDING_CELL, "filled": OUTPUT, "blank": UNREACHED}
 # A demo wider than the window scrolls; by default a layout is squeezed to 100% of it, which
 # makes cells narrower than tall and runs the headings into each other.
 NO_SQUEEZE = {"max-width": "none", "flex-shrink": "0"}

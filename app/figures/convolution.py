@@ -7,19 +7,16 @@ from bokeh.core.properties import value
 from bokeh.models import GlyphRenderer, HoverTool, TapTool
 
 from app.figures.animated import AnimatedFigure
-from app.scene.style import BLUE, CELL, COPY, INPUT, MARKS, OUTPUT, PADDING, WEIGHT
+from app.scene.style import BLUE, CELL, COPY, INPUT, MARKS, OUTPUT_EDGE, PADDING, WEIGHT
 
-FILLS = {
-    "input_fill": INPUT, "padding_fill": PADDING, "weight_fill": WEIGHT, "output_fill": OUTPUT,
-    "copy_fill": COPY,
-}  # fmt: skip
+FILLS = {"input_fill": INPUT, "padding_fill": PADDING, "weight_fill": WEIGHT, "copy_fill": COPY}
 
 
 class ConvolutionFigure(AnimatedFigure):
     """Figure, controls and readout of one convolution; `update` repaints them in place."""
 
     SOURCES = (
-        *FILLS, *MARKS, "origins", "cells", "outputs", "scalars", "links", "preview",
+        *FILLS, "output_fill", *MARKS, "origins", "cells", "outputs", "scalars", "links", "preview",
         "unvisited", "cell_text", "output_text", "images", "output_blocks",
         "levels", "weight_blocks", "output_block_fill", "copies", "original",
     )  # fmt: skip
@@ -42,10 +39,15 @@ class ConvolutionFigure(AnimatedFigure):
             name: self._cells(name, fill_color=colour, line_color=None)
             for name, colour in FILLS.items()
         }
-        # Where cells are too small to draw one by one, a block of one colour is one rectangle.
-        for name, colour in (("weight_blocks", WEIGHT), ("output_block_fill", OUTPUT)):
-            draw.rect("x", "y", "width", "height", source=s[name], fill_color=colour,
-                     line_color=None)  # fmt: skip
+        # Output cells are filled as the steps reach them (their `fill`), each outlined.
+        self.fills["output_fill"] = self._cells("output_fill", fill_color="fill",
+                                                line_color=OUTPUT_EDGE)  # fmt: skip
+        # Where cells are too small to draw one by one, a block of one colour is one rectangle;
+        # an output block is an image of its cells (in `images`), outlined here.
+        draw.rect("x", "y", "width", "height", source=s["weight_blocks"], fill_color=WEIGHT,
+                  line_color=None)  # fmt: skip
+        draw.rect("x", "y", "width", "height", source=s["output_block_fill"], fill_alpha=0,
+                  line_color=OUTPUT_EDGE)  # fmt: skip
         # One scalar pattern over the few unvisited cells: a per-cell pattern costs a canvas each.
         self._cells("unvisited", fill_alpha=0, line_color=None, hatch_pattern="/",
                     hatch_color="#888888", hatch_scale=6)  # fmt: skip

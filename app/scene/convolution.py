@@ -18,13 +18,14 @@ from app.scene.marks import (
     window_cells,
 )
 from app.scene.small import block_images, padded_kinds, plain_blocks
-from app.scene.style import format_values, numbers
+from app.scene.style import OUTPUT, UNREACHED, format_values, numbers, rgba
 
 OFF_PLOT = -1000.0  # where the hover preview waits while no output cell is hovered
 EMPTY_TEXT = {"x": [], "y": [], "text": [], "shown": []}
 EMPTY_IMAGES = {"image": [], "x": [], "y": [], "dw": [], "dh": []}
 EMPTY_CELLS = {"x": [], "y": []}
 EMPTY_BLOCKS = {"x": [], "y": [], "width": [], "height": []}
+EMPTY_OUTPUTS = {"x": [], "y": [], "fill": []}
 FILLS = ("input_fill", "padding_fill", "weight_fill", "copy_fill")  # one source a `kind`
 
 
@@ -144,14 +145,17 @@ class ConvolutionScene(Scene):
         for kind, name in enumerate(FILLS):
             chosen = cells["kind"] == kind
             data[name] = {"x": cells["x"][chosen], "y": cells["y"][chosen]}
-        data["output_fill"] = {"x": ox, "y": oy}
+        reached = np.arange(len(conv)) <= step  # (K*OH*OW,) in step order, as ox and oy
+        data["output_fill"] = {"x": ox, "y": oy,
+                               "fill": np.where(reached, OUTPUT, UNREACHED).tolist()}  # fmt: skip
         data["images"] = EMPTY_IMAGES
         data["levels"] = {"value": []}
         data["weight_blocks"] = data["output_block_fill"] = EMPTY_BLOCKS
         if not geometry.legible:
-            data.update(dict.fromkeys((*FILLS, "output_fill", "unvisited"), EMPTY_CELLS))
+            data.update(dict.fromkeys((*FILLS, "unvisited"), EMPTY_CELLS))
+            data["output_fill"] = EMPTY_OUTPUTS
             data["weight_blocks"] = blocks["weights"]
-            data.update(self._small_cells(blocks))
+            data.update(self._small_cells(blocks, reached))
         data.update(self.highlight(step))
         return data
 
@@ -179,11 +183,21 @@ class ConvolutionScene(Scene):
                     "x": np.full(Cg, OFF_PLOT)}  # fmt: skip
         return one_by_one({"x": np.full(Cg * FH * FW, OFF_PLOT), "y": np.zeros(Cg * FH * FW)})
 
-    def _small_cells(self, blocks: dict[str, dict]) -> dict[str, dict]:
+    def _small_cells(self, blocks: dict[str, dict], reached: np.ndarray) -> dict[str, dict]:
         """Where cells are too small to draw one by one: each input channel an image, each
-        output block a rectangle (of `blocks`, plain_blocks' rectangles)."""
-        return {"images": block_images(self.engine, self.geometry),
-                "output_block_fill": blocks["outputs"]}  # fmt: skip
+        output block an image of its cells, filled where the steps have `reached` them (the
+        browser fills the rest as it goes), inside its outline (plain_blocks' rectangles)."""
+        inputs, geometry = block_images(self.engine, self.geometry), self.geometry
+        blocks_out, OH, OW = self.engine.output.shape  # output blocks, rows, columns
+        fills = np.where(reached, rgba(OUTPUT), rgba(UNREACHED)).astype(np.uint32)
+        images = {
+            "image": [*inputs["image"], *fills.reshape(blocks_out, OH, OW)],
+            "x": np.concatenate([inputs["x"], geometry.outputs[:, 0]]),
+            "y": np.concatenate([inputs["y"], geometry.outputs[:, 1]]),
+            "dw": np.concatenate([inputs["dw"], np.full(blocks_out, OW)]),
+            "dh": np.concatenate([inputs["dh"], np.full(blocks_out, OH)]),
+        }
+        return {"images": images, "output_block_fill": blocks["outputs"]}
 
     def _unvisited(self) -> dict[str, np.ndarray]:
         """Centres of the padded-input cells no window covers, on every channel."""
@@ -209,9 +223,17 @@ class ConvolutionScene(Scene):
             picture=0,
             relu=0,
             rgb=0,
-            first_output=0,
+            **self._output_images(),
             outline_blocks=self.outline_blocks(),
         )
+
+    def _output_images(self) -> dict[str, int]:
+        """Where the output blocks are images (cells too small to draw one by one): the first
+        one's place in `images`, and the colours of a cell reached and of one not yet."""
+        drawn = not self.geometry.legible
+        first = self.engine.padded.shape[0] if drawn else 0  # after the input channels
+        return {"output_images": drawn, "first_output": first,
+                "filled": int(rgba(OUTPUT)), "blank": int(rgba(UNREACHED))}  # fmt: skip
 
     def _formula(self, i: int) -> str:
         return output_size_rule(self.engine, i)

@@ -10,7 +10,7 @@ import numpy as np
 
 from app.engine import Convolution
 from app.scene.blocks import Blocks
-from app.scene.convolution import EMPTY_CELLS, ConvolutionScene
+from app.scene.convolution import EMPTY_CELLS, EMPTY_OUTPUTS, ConvolutionScene
 from app.scene.layout import SCREEN, Box
 from app.scene.style import OPAQUE, OUTPUT, PADDING, rgba
 
@@ -84,18 +84,20 @@ class ImageScene(ConvolutionScene):
     def _columns(self, step: int) -> dict[str, dict]:
         data = super()._columns(step)
         # Cells of the input and output blocks are pixels: images, with values over them.
-        data.update(dict.fromkeys(("input_fill", "padding_fill", "output_fill"), EMPTY_CELLS))
+        data.update(dict.fromkeys(("input_fill", "padding_fill"), EMPTY_CELLS))
+        data["output_fill"] = EMPTY_OUTPUTS
         data["images"] = self._images(step)
         data["levels"] = {"value": levels(self.engine, self.relu)}
         return data
 
-    def _small_cells(self, blocks: dict[str, dict]) -> dict[str, dict]:
+    def _small_cells(self, blocks: dict[str, dict], reached: np.ndarray) -> dict[str, dict]:
         return {}  # the pictures are images already, at any size
 
     def _sizes(self) -> dict[str, int]:
         first_output = self.engine.x.shape[0] + 1  # after the channels and the picture
         picture = {"picture": 1, "relu": int(self.relu), "rgb": int(self.rgb),
-                   "first_output": first_output, "blank": int(rgba(OUTPUT))}  # fmt: skip
+                   "output_images": 1, "first_output": first_output,
+                   "blank": int(rgba(OUTPUT))}  # fmt: skip
         return {**super()._sizes(), **picture}
 
     def _images(self, step: int) -> dict[str, list | np.ndarray]:

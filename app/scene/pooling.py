@@ -170,7 +170,7 @@ class PoolingScene(ConvolutionScene):
         OH, OW = pool.output.shape[1:]
         return {
             "Hp": Hd, "Wp": Wd, "G": 1, "OH": OH, "OW": OW, "picture": 0, "relu": 0, "rgb": 0,
-            "first_output": 0, "outline_blocks": self.outline_blocks(),
+            **self._output_images(), "outline_blocks": self.outline_blocks(),
             "H": H, "W": W, "pool_max": pool.mode == "max",
             "count_include_pad": pool.count_include_pad, "global_pool": pool.is_global,
         }  # fmt: skip

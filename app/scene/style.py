@@ -6,6 +6,9 @@ import numpy as np
 
 INPUT, PADDING, WEIGHT, OUTPUT = "#DDDDFF", "#DDDDDD", "#FFDDDD", "#DDFFDD"
 COPY = "#C6DCEF"  # padding that copies an input cell (reflect, replicate, circular)
+# An output cell the steps have not reached yet: empty, inside the outline every output cell
+# has, so that the output visibly fills in at any size (its value shows too where legible).
+UNREACHED, OUTPUT_EDGE = "#FFFFFF", "#4F8F4F"
 KIND_COLOURS = (INPUT, PADDING, WEIGHT, COPY)  # the fill of each `kind` a scene's cells give
 # Darker, where hatching is too small.
 UNVISITED = {INPUT: "#B4B4DC", PADDING: "#B4B4B4", COPY: "#9FB5C9"}

@@ -44,18 +44,13 @@ function place_highlights(m, at) {
 }
 
 function paint_pictures(m, n) {
-  // Image mode: output pixels appear as their steps are taken, as the numbers do.
+  // Image mode: output pixels appear as their steps are taken, as the numbers do, and the
+  // output picture with them.
   if (!m.picture) return
   const all = finished.active.length > 0, level = levels.data.value, blocks = images.data.image
   const per = m.OH * m.OW, picture = blocks[m.first_output + m.K]
   const grey = (v) => (0xFF000000 | (v << 16) | (v << 8) | v) >>> 0
-  for (let k = 0; k < m.K; k++) {
-    const block = blocks[m.first_output + k]
-    for (let p = 0; p < per; p++) {
-      const q = k * per + p
-      block[p] = all || q <= n ? grey(level[q]) : m.blank
-    }
-  }
+  paint_output_images(m, n, (q) => grey(level[q]))
   for (let p = 0; p < per; p++) {
     if (m.rgb) {  // one filter per colour: the picture gains red, then green, then blue
       const [r, g, b] = [0, 1, 2].map((k) => (all || k * per + p <= n ? level[k * per + p] : 0))
@@ -74,42 +69,27 @@ function fill_outputs(m, n, at) {
 
 function readout_html(m, n, at) {
   const {k, i, j, first} = at
-  const products = m.FH * m.FW <= 25 && m.Cg <= 4
-  const terms = []
+  // The close-up: each channel's window and the filter's slice with their numbers, and the
+  // products, read across (patch times slice gives s), whatever the size of the picture.
+  const closeup = m.FH * m.FW <= 25 && m.Cg <= 4
+  const terms = [], names = []
   let html = `<div class="head">step <b class="step">${n + 1}</b> / ${m.N}: `
   html += `filter w${k} at o[${i},${j}] of o[:,:,${k}]</div>`
   for (let c = 0; c < m.Cg; c++) {
     const d = first + c, v = scalars.data.value[n * m.Cg + c], s = fmt(v, m.integer)
-    terms.push(`<span class="term">${v < 0 ? `(${s})` : s}</span>`)
-    html += `<div class="channel"><span class="what">x[:,:,${d}] · w${k}[:,:,${c}]</span>`
-    if (products) {
-      // The products as drawn, and for a screen reader the window and the slice themselves,
-      // row by row (the figure is pixels to it).
-      html += `<table class="products" title="window value × weight, cell by cell">`
-      let spoken = `<table class="sr-only"><caption>x[:,:,${d}] under the window and`
-        + ` w${k}[:,:,${c}], row by row</caption>`
-      for (let r = 0; r < m.FH; r++) {
-        html += "<tr>"
-        const xs = [], ws = []
-        for (let q = 0; q < m.FW; q++) {
-          const [row, col] = window_at(m, i, j, r, q)
-          const x = input_value(m, d, row, col), w = weight_value(m, k, c, r, q)
-          html += `<td>${fmt(x * w, m.integer)}</td>`
-          xs.push(fmt(x, m.integer))
-          ws.push(fmt(w, m.integer))
-        }
-        html += "</tr>"
-        spoken += `<tr><th scope="row">row ${r}</th><td>window ${xs.join(", ")}</td>`
-          + `<td>weights ${ws.join(", ")}</td></tr>`
-      }
-      html += `</table>${spoken}</table>`
-    }
-    html += ` = s<sub>${c}</sub> = <b class="scalar" data-channel="${d}">${escape(s)}</b></div>`
+    terms.push(`<span class="term" data-channel="${d}">${v < 0 ? `(${s})` : s}</span>`)
+    names.push(`s<sub>${c}</sub>`)
+    html += `<div class="channel">`
+    html += closeup ? channel_closeup(m, at, c) : `<span class="what">x[:,:,${d}] · w${k}[:,:,${c}]</span>`
+    html += `<span class="gives">= s<sub>${c}</sub> = <b class="scalar" data-channel="${d}">`
+      + `${escape(s)}</b></span></div>`
   }
   const b = fmt(bias_value(m, k), m.integer), o = fmt(outputs.data.value[n], m.integer)
   const bias_term = b.startsWith("-") ? `(<span class="bias">${b}</span>)` : `<span class="bias">${b}</span>`
-  html += `<div class="sum">${terms.join(" + ")} + ${bias_term}`
-  html += ` = <b class="value">${escape(o)}</b></div>`
+  html += `<div class="sum answer"><span class="what">o[${i},${j},${k}] = ${names.join(" + ")} + b${k}</span>`
+  html += ` = ${terms.join(" + ")} + ${bias_term} = <b class="value">${escape(o)}</b></div>`
+  html += `<div class="note">The channels' dot products are added, with the bias: not the largest,`
+    + " not the average.</div>"
   html += `<div class="notation" title="The CS231n notes' notation: X is the padded input as`
     + ` X[row, column, channel], Wk and bk filter k and its bias">${escape(notation(m, at, o))}</div>`
   if (m.relu) {
@@ -117,6 +97,37 @@ function readout_html(m, n, at) {
     html += `<div class="sum">ReLU: max(0, ${escape(o)}) = <b class="relu">${escape(kept)}</b></div>`
   }
   return html
+}
+
+function channel_closeup(m, at, c) {
+  // x's window on channel d times slice c of the filter, cell by cell, as three small tables
+  // that read across; for a screen reader the window and the slice row by row (the figure is
+  // pixels to it, and the tables would be read as one long list).
+  const {k, i, j, first} = at, d = first + c
+  const xs = [], ws = [], products = []
+  let spoken = `<table class="sr-only"><caption>x[:,:,${d}] under the window and`
+    + ` w${k}[:,:,${c}], row by row</caption>`
+  for (let r = 0; r < m.FH; r++) {
+    const row_x = [], row_w = []
+    for (let q = 0; q < m.FW; q++) {
+      const [row, col] = window_at(m, i, j, r, q)
+      const x = input_value(m, d, row, col), w = weight_value(m, k, c, r, q)
+      xs.push(x)
+      ws.push(w)
+      products.push(x * w)
+      row_x.push(fmt(x, m.integer))
+      row_w.push(fmt(w, m.integer))
+    }
+    spoken += `<tr><th scope="row">row ${r}</th><td>window ${row_x.join(", ")}</td>`
+      + `<td>weights ${row_w.join(", ")}</td></tr>`
+  }
+  return `<div class="closeup" aria-hidden="true">`
+    + `<span class="part">${table(m, xs, "patch")}<span class="label">x[:,:,${d}]</span></span>`
+    + `<span class="op">×</span>`
+    + `<span class="part">${table(m, ws, "slice")}<span class="label">w${k}[:,:,${c}]</span></span>`
+    + `<span class="op">=</span>`
+    + `<span class="part">${table(m, products, "products")}<span class="label">products</span></span>`
+    + `</div>${spoken}</table>`
 }
 
 function notation(m, at, o) {
@@ -141,5 +152,6 @@ function describe(m, n, at) {
   const bias = fmt(bias_value(m, k), m.integer), o = fmt(outputs.data.value[n], m.integer)
   return `Step ${n + 1} of ${m.N}: the window covers padded rows ${top} to ${bottom} and columns`
     + ` ${left} to ${right} of ${channels}; filter w${k}'s slices give ${terms.join(", ")};`
-    + ` with bias ${bias} the sum is ${o}, output o[${i},${j}] of channel ${k}.`
+    + ` added with bias ${bias}, the sum is ${o}, output o[${i},${j}] of channel ${k}. The`
+    + " channels' dot products are added, not the largest, not the average."
 }

@@ -1,7 +1,8 @@
 // What the layers that draw an input volume and output blocks from `origins` share (direct,
 // pooling), after controls.js and window.js: the output cell under the pointer, the hovered
 // cell's window, the cell a padded copy repeats, and the outputs written so far. Args:
-// origins, output_text, preview, copies, original, finished; the layer's locate.
+// origins, output_fill, output_text, images, preview, copies, original, finished; the
+// layer's locate.
 
 function output_at(m, x, y) {
   // The step whose output cell lies under data point (x, y), or -1.
@@ -47,13 +48,36 @@ function show_original(m, point) {
 }
 
 function write_outputs(m, n) {
-  // The outputs reached by step n (all of them with "Show the finished output"), as text.
+  // The outputs reached by step n (all of them with "Show the finished output"): their cells
+  // filled and their values written, or their pixels where the blocks are images; the cells
+  // not reached yet stay empty inside their outlines.
   const all = finished.active.length > 0
-  const shown = output_text.data.shown, text = output_text.data.text
-  if (shown.length === 0) return
-  let changed = false
-  for (let q = 0; q < m.N; q++) {
-    changed = write_cell(shown, q, all || q <= n ? text[q] : "") || changed
+  const reached = (q) => all || q <= n
+  const fill = output_fill.data.fill, shown = output_text.data.shown, text = output_text.data.text
+  let filled = false, written = false
+  for (let q = 0; q < fill.length; q++) {
+    filled = write_cell(fill, q, reached(q) ? contract.filled : contract.blank) || filled
   }
-  if (changed) output_text.change.emit()
+  for (let q = 0; q < shown.length; q++) {
+    written = write_cell(shown, q, reached(q) ? text[q] : "") || written
+  }
+  if (filled) output_fill.change.emit()
+  if (written) output_text.change.emit()
+  if (!m.picture && paint_output_images(m, n, () => m.filled)) images.change.emit()
+}
+
+function paint_output_images(m, n, colour) {
+  // Output blocks drawn as images, a pixel a cell: `colour(q)` once step q is reached, blank
+  // before. Says whether a pixel changed.
+  if (!m.output_images) return false
+  const all = finished.active.length > 0, blocks = images.data.image, per = m.OH * m.OW
+  let changed = false
+  for (let k = 0; k < m.O; k++) {
+    const block = blocks[m.first_output + k]
+    for (let p = 0; p < per; p++) {
+      const q = k * per + p
+      changed = write_cell(block, p, all || q <= n ? colour(q) : m.blank) || changed
+    }
+  }
+  return changed
 }
