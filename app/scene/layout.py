@@ -200,6 +200,10 @@ def place(blocks: Blocks, box: Box = SCREEN) -> Geometry:
             candidates.append(_largest(blocks, box, least=LEGIBLE_CELL_PX, **form))
     compact = _largest(blocks, box, compact=True)
     candidates.append(compact)
+    if not _fits(compact, box):
+        # Nothing fits side by side: bands of smaller cells keep the picture in its box, where
+        # the readout's close-up shows the step's numbers whatever the cells' size.
+        candidates += [_largest(blocks, box, compact=True, short=True, flow=True)]
     readable = [g for g in candidates if g.legible and _fits(g, box)]
     if readable:
         return max(readable, key=lambda g: (not g.compact, g.cell_px, -g.bands))
