@@ -22,5 +22,6 @@ else:
     demo = ConvolutionDemo.from_address(pn.state.session_args)
     pn.state.curdoc.template_variables["embedded"] = demo.embed  # the page's heading, or none
     pn.state.curdoc.template_variables["dark"] = demo.theme == "dark"
+    pn.state.curdoc.template_variables["subtitle"] = demo.settings.layer.summary
     demo.servable(title="Convolution demo", location=False)
 session_built()  # held as long as the session: out of the collector's full passes

@@ -64,6 +64,7 @@ class Layer:
     scene: type[Scene]  # where every cell goes and what each step highlights
     figure: type[AnimatedFigure]  # the Bokeh models and the script that animate it
     settings: tuple[str, ...]  # the settings it reads: the page shows their widgets alone
+    summary: str  # what a step does, in a sentence: the page's subtitle
     drawing: tuple[str, ...] = ()  # settings that change its picture, not its engine
     twin: Twin | None = None
     gif: bool = False  # whether a GIF can draw it: flat colours and numbers, no photographs
@@ -120,31 +121,57 @@ POOLED = ("kernel_height", "kernel_width", "stride", "padding", "dilation", "sep
 # fmt: off
 LAYERS: dict[str, Layer] = {
     "convolution": Layer(
+        summary=(
+            "A window slides over the input volume; at each position every channel's window "
+            "is dotted with the filter's slice, the sums are added with the bias, and one "
+            "output cell fills in."
+        ),
         arrays=builds.random_arrays, engine=builds.convolution,
         scene=ConvolutionScene, figure=ConvolutionFigure,
         settings=(*DRAWN, *SPATIAL), gif=True,
     ),
     "transposed": Layer(
+        summary=(
+            "Each input value scales the filters' slices, and the scaled slices are added "
+            "into a window of the output: a transposed convolution, step by step."
+        ),
         arrays=builds.random_arrays, engine=builds.transposed,
         scene=TransposedScene, figure=TransposedFigure,
         settings=(*DRAWN, *SPATIAL, "output_padding", "equivalent"), twin=EQUIVALENT, gif=True,
     ),
     "image": Layer(
+        summary=(
+            "A real picture under a classic kernel: at each position the kernel is dotted "
+            "with the window, and one output pixel fills in."
+        ),
         arrays=builds.picture_arrays, engine=builds.picture_convolution,
         scene=ImageScene, figure=ConvolutionFigure,
         settings=(*SPATIAL, "picture", "kernel", "across_channels", "relu"), drawing=("relu",),
     ),
     "im2col": Layer(
+        summary=(
+            "The same convolution as one matrix product: every window a column of x_col, "
+            "every filter a row of w_row, each output value their dot product."
+        ),
         arrays=builds.random_arrays, engine=builds.convolution,
         scene=Im2colScene, figure=Im2colFigure, settings=(*DRAWN, *SPATIAL), gif=True,
     ),
     "backward": Layer(
+        summary=(
+            "The backward pass: each output's upstream gradient sends the filter into dx's "
+            "window and the window into dw, step by step."
+        ),
         arrays=builds.random_arrays, engine=builds.backward,
         scene=BackwardScene, figure=BackwardFigure,
         settings=(*DRAWN, *SPATIAL, "upstream", "dx_as_convolution"), twin=DX_AS_CONVOLUTION,
         gif=True,
     ),
     "pooling": Layer(
+        summary=(
+            "Pooling reads one channel at a time: at each position the window's largest value"
+            " (or the average) fills one output cell of the same channel, and the depth is "
+            "kept."
+        ),
         arrays=builds.random_arrays, engine=builds.pooling,
         scene=PoolingScene, figure=PoolingFigure,
         settings=(*DRAWN, *POOLED, "pool", "ceil_mode", "count_include_pad", "compare"),

@@ -76,7 +76,7 @@ def test_beside_a_convolution_the_channels_are_added_on_one_side_and_kept_on_the
     page.open(address(server, **CONFIGURATION, compare="true"), demo="pool")
     page.wait_for("twin")
     twin = page.model("twin_readout", "Bokeh.index.find_one(model).markup_el.textContent")
-    assert re.search(r"filter w0 at o\[0,0\]", twin)
+    assert re.search(r"filter w0, b0 give o\[0,0\]", twin)
     assert meta(page, "O", "twin") == 2 and meta(page, "O", "pool") == 3
     page.page.get_by_text("Beside a convolution.").wait_for()
     # It steps with the pooling: the same window, the filter matching the channel.

@@ -273,6 +273,17 @@ function rewrite_address(what, edit) {
 function stop() {
   if (state.timer !== null) clearInterval(state.timer)
   state.timer = null
+  show_moving()
+}
+
+function show_moving() {
+  // Toggle Movement shows whether the demo moves, solid while it does and plain while it is
+  // paused, and says so to a screen reader (aria-pressed).
+  const moving = state.timer !== null
+  const type = moving ? "primary" : "default"
+  if (toggle.button_type !== type) toggle.setv({button_type: type}, {sync: false})
+  const view = typeof Bokeh === "undefined" ? null : Bokeh.index.find_one(toggle)
+  view?.button_el?.setAttribute("aria-pressed", String(moving))
 }
 
 function go(n) {
@@ -286,6 +297,7 @@ function play() {
   stop()
   if (!ready()) return
   state.timer = setInterval(() => render(state.n + 1), 1000 / speed.value)
+  show_moving()
 }
 
 function toggle_movement() {
@@ -355,6 +367,7 @@ function start() {
   report_box()
   announce()
   if (!state.hint && following() === null) play()  // a demo that follows moves with it alone
+  show_moving()
 }
 
 function on_shown() {

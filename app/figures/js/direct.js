@@ -73,8 +73,10 @@ function readout_html(m, n, at) {
   // products, read across (patch times slice gives s), whatever the size of the picture.
   const closeup = m.FH * m.FW <= 25 && m.Cg <= 4
   const terms = [], names = []
+  // The head names what each colour marks: the legend of the picture's outlines.
   let html = `<div class="head">step <b class="step">${n + 1}</b> / ${m.N}: `
-  html += `filter w${k} at o[${i},${j}] of o[:,:,${k}]</div>`
+  html += `the <span class="blue">window</span> and <span class="red">filter w${k}, b${k}</span>`
+  html += ` give <span class="green">o[${i},${j}] of o[:,:,${k}]</span></div>`
   for (let c = 0; c < m.Cg; c++) {
     const d = first + c, v = scalars.data.value[n * m.Cg + c], s = fmt(v, m.integer)
     terms.push(`<span class="term" data-channel="${d}">${v < 0 ? `(${s})` : s}</span>`)
