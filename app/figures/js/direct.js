@@ -79,7 +79,7 @@ function readout_html(m, n, at) {
   html += ` give <span class="green">o[${i},${j}] of o[:,:,${k}]</span></div>`
   for (let c = 0; c < m.Cg; c++) {
     const d = first + c, v = scalars.data.value[n * m.Cg + c], s = fmt(v, m.integer)
-    terms.push(`<span class="term" data-channel="${d}">${v < 0 ? `(${s})` : s}</span>`)
+    terms.push(`<span class="term" data-term="${d}">${v < 0 ? `(${s})` : s}</span>`)
     names.push(`s<sub>${c}</sub>`)
     html += `<div class="channel">`
     html += closeup ? channel_closeup(m, at, c) : `<span class="what">x[:,:,${d}] · w${k}[:,:,${c}]</span>`
