@@ -65,6 +65,7 @@ BUTTON_CSS = """
 .bk-btn-primary { background-color: #1f5f99; border-color: #1a5084; }
 .bk-btn-primary:hover { background-color: #1a5084; }
 .bk-btn:focus-visible { outline: 3px solid #1f5f99; outline-offset: 2px; }
+.bk-btn-primary[aria-pressed="false"] { background-color: #ffffff; color: #1f5f99; }
 """
 
 

@@ -277,13 +277,10 @@ function stop() {
 }
 
 function show_moving() {
-  // Toggle Movement shows whether the demo moves, solid while it does and plain while it is
-  // paused, and says so to a screen reader (aria-pressed).
-  const moving = state.timer !== null
-  const type = moving ? "primary" : "default"
-  if (toggle.button_type !== type) toggle.setv({button_type: type}, {sync: false})
+  // Toggle Movement says whether the demo moves (aria-pressed), and its stylesheet shows it:
+  // solid while it moves, outlined while it is paused (animated.BUTTON_CSS).
   const view = typeof Bokeh === "undefined" ? null : Bokeh.index.find_one(toggle)
-  view?.button_el?.setAttribute("aria-pressed", String(moving))
+  view?.button_el?.setAttribute("aria-pressed", String(state.timer !== null))
 }
 
 function go(n) {
