@@ -1,7 +1,11 @@
 """The page where people see it: a course page's iframe, a laptop, a phone. Nothing scrolls
 sideways; what each size must show at once is in view; the figure's cells stay legible."""
 
+import io
+
+import numpy as np
 import pytest
+from PIL import Image
 from support.reading import meta
 from support.serving import Page
 
@@ -126,6 +130,11 @@ def test_a_projector_zooms_the_cells_and_the_readout_and_nothing_scrolls_sideway
         ((390, 844), "", ("n_filters", "Filters"), "4", "1"),  # a phone's, controls under it
     ],
 )  # fmt: skip
+def pixels(png: bytes) -> np.ndarray:
+    """A screenshot's pixels, (rows, cols, 3) as signed integers."""
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+
+
 def test_a_picture_resized_by_a_setting_is_laid_out_as_one_opened_at_it(
     server, browser, size, query, setting, before, after
 ):
@@ -158,4 +167,7 @@ def test_a_picture_resized_by_a_setting_is_laid_out_as_one_opened_at_it(
     (boxes, canvas, picture), (changed_boxes, changed_canvas, changed_picture) = looks
     assert changed_boxes == boxes, "the figure and its controls stand where they would"
     assert changed_canvas == canvas
-    assert changed_picture == picture, "the demo looks as one opened at the setting"
+    # The same pixels, but for the antialiasing of an edge, which differs by a level or two
+    # where a sub-pixel position does (seen on Toggle Movement's rounded corners).
+    difference = np.abs(pixels(changed_picture) - pixels(picture))
+    assert difference.max() <= 2, "the demo looks as one opened at the setting"
