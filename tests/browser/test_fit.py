@@ -120,6 +120,11 @@ def test_a_projector_zooms_the_cells_and_the_readout_and_nothing_scrolls_sideway
     assert font >= 14 and zoomed_tall >= 1.4 * tall, "the readout's numbers grow with them"
 
 
+def pixels(png: bytes) -> np.ndarray:
+    """A screenshot's pixels, (rows, cols, 3) as signed integers."""
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+
+
 @pytest.mark.parametrize(
     ("size", "query", "setting", "before", "after"),
     [
@@ -130,11 +135,6 @@ def test_a_projector_zooms_the_cells_and_the_readout_and_nothing_scrolls_sideway
         ((390, 844), "", ("n_filters", "Filters"), "4", "1"),  # a phone's, controls under it
     ],
 )  # fmt: skip
-def pixels(png: bytes) -> np.ndarray:
-    """A screenshot's pixels, (rows, cols, 3) as signed integers."""
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
-
-
 def test_a_picture_resized_by_a_setting_is_laid_out_as_one_opened_at_it(
     server, browser, size, query, setting, before, after
 ):
