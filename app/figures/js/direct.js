@@ -128,7 +128,7 @@ function channel_closeup(m, at, c) {
     + `<span class="op">×</span>`
     + `<span class="part">${table(m, ws, "slice")}<span class="label">w${k}[:,:,${c}]</span></span>`
     + `<span class="op">=</span>`
-    + `<span class="part">${table(m, products, "products")}<span class="label">products</span></span>`
+    + `<span class="part">${table(m, products, "times")}<span class="label">products</span></span>`
     + `</div>${spoken}</table>`
 }
 
