@@ -5,17 +5,13 @@ import re
 
 import numpy as np
 import torch
-from support.reading import cells_at, meta
+from support.reading import cells_at, meta, readout_text
 from support.serving import address
 
 from app.layers import DemoSettings
 from app.scene.style import format_values
 
 CONFIGURATION = dict(mode="pooling", seed=3, height=5, width=6, stride=2, padding=1)
-
-
-def readout(page) -> str:
-    return page.model("pool_readout", "Bokeh.index.find_one(model).markup_el.textContent")
 
 
 def test_pooling_moves_and_each_step_is_the_engines(server, page):
@@ -41,8 +37,10 @@ def test_pooling_moves_and_each_step_is_the_engines(server, page):
             "-∞" if v == -np.inf else format_values(np.array([v]))[0] for v in step.values
         )
         value = format_values(np.array([step.value]))[0]
-        assert f"max({expected}) = {value}, on channel {step.channel} alone" in readout(page)
-        assert "the output has 3 channels, as the input has" in readout(page)
+        assert f"max({expected}) = {value}, on channel {step.channel} alone" in readout_text(
+            page, "pool"
+        )
+        assert "the output has 3 channels, as the input has" in readout_text(page, "pool")
         shown = page.model("pool_output_text", "Array.from(model.data.shown)")
         assert shown[: n + 1] == format_values(pool.output)[: n + 1]
         assert set(shown[n + 1 :]) <= {""}, "later cells are not filled yet"
@@ -55,7 +53,7 @@ def test_average_pooling_says_its_divisor_and_the_finished_output_is_pytorchs(se
     pool = DemoSettings(**{**CONFIGURATION, "pool": "avg", "count_include_pad": False,
                            "ceil_mode": True}).conv  # fmt: skip
     step = pool[0]
-    assert f"the divisor {step.divisor} counts the input cells alone" in readout(page)
+    assert f"the divisor {step.divisor} counts the input cells alone" in readout_text(page, "pool")
     counted = [v for v, c in zip(step.values, step.counted, strict=True) if c]
     assert sum(counted) / len(counted) == step.value
     page.page.get_by_text("Show the finished output").filter(visible=True).click()
@@ -75,7 +73,7 @@ def test_beside_a_convolution_the_channels_are_added_on_one_side_and_kept_on_the
 ):
     page.open(address(server, **CONFIGURATION, compare="true"), demo="pool")
     page.wait_for("twin")
-    twin = page.model("twin_readout", "Bokeh.index.find_one(model).markup_el.textContent")
+    twin = readout_text(page, "twin")
     assert re.search(r"filter w0, b0 give o\[0,0\]", twin)
     assert meta(page, "O", "twin") == 2 and meta(page, "O", "pool") == 3
     page.page.get_by_text("Beside a convolution.").wait_for()

@@ -8,7 +8,7 @@ import io
 import numpy as np
 import pytest
 from PIL import Image
-from support.reading import output_cell_centre
+from support.reading import output_cell_centre, readout_text
 from support.serving import Page
 
 from app.layers import DemoSettings
@@ -68,8 +68,7 @@ def test_the_close_up_reads_the_engines_step_at_the_students_size(server, browse
         assert f"o[{s.row},{s.col},{s.filter}] = s0 + s1 + s2 + b{s.filter}" in answer
         assert f"= {terms} + {bias} = {s.value}" in answer
         assert page.model("conv_readout", SMALLEST_NUMBER_PX) >= 14
-        words = page.model("conv_readout", "Bokeh.index.find_one(model).markup_el.textContent")
-        assert "not the largest, not the average" in words
+        assert "not the largest, not the average" in readout_text(page)
         # Nothing scrolls sideways; the output volume is in view; on all but a phone, the
         # answer's line is too, with Toggle Movement.
         widths = page.page.evaluate("[document.documentElement.scrollWidth, innerWidth]")

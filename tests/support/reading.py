@@ -57,6 +57,11 @@ def window_cells(page: Page) -> set[tuple[int, int, int]]:
     return cells_at(page, "conv_window_box", range(C), Hp, Wp)
 
 
+def readout_text(page: Page, demo: str = "conv") -> str:
+    """The readout's words as the page shows them (the browser rewrites them in place)."""
+    return page.model(f"{demo}_readout", "Bokeh.index.find_one(model).markup_el.textContent")
+
+
 def readout_numbers(page: Page, demo: str = "conv"):
     """The step (from 1), each channel's scalar, the bias and the value in the readout, as
     the page shows it (the browser rewrites its words in place: controls.js)."""

@@ -1,15 +1,13 @@
 """The layer as code and as cost: the counts against hand counts and the CS231n notes' own
 figures, every snippet run and held against the engine, and PyTorch's padding modes."""
 
-import contextlib
-import io
-
 import numpy as np
 import pytest
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from support.oracles import direct_loop, source
+from support.snippets import run
 
 from app.engine import Convolution
 from app.engine.cost import Shapes, convolution_cost, transposed_cost
@@ -72,13 +70,6 @@ def test_the_transposed_layer_costs_what_its_steps_multiply():
     assert costs[0].parameters.value == tconv.w.size + 2
     # every step (filter, input cell) multiplies C/groups slices of FH x FW
     assert costs[0].multiply_adds.value == len(tconv) * 3 * 3 * 3
-
-
-def run(code: str) -> dict:
-    names: dict = {}
-    with contextlib.redirect_stdout(io.StringIO()):
-        exec(code, names)
-    return names
 
 
 @pytest.mark.parametrize(

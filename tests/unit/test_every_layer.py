@@ -3,11 +3,11 @@ contract, browser code, Code, Cost, words, GIF and poster. A layer that goes aro
 source its figure reads and its scene never gives, a function of the browser's interface it
 lacks) fails here, whatever its name."""
 
-import contextlib
 import io
 
 import pytest
 from PIL import Image
+from support.snippets import run
 
 from app.engine import Engine
 from app.engine.cost import Cost, Count
@@ -49,8 +49,7 @@ def test_a_layers_code_runs_and_its_cost_and_words_are_said(name):
     scene = DemoSettings(mode=name, **SMALL).scene()
     code = scene.code()
     for snippet in (code.torch, code.numpy):
-        with contextlib.redirect_stdout(io.StringIO()):
-            exec(snippet, {})
+        run(snippet)
     outputs, costs = scene.cost()
     assert isinstance(outputs, Count) and outputs.value > 0
     assert costs and all(isinstance(cost, Cost) for cost in costs)

@@ -1,13 +1,11 @@
 """The pooling engine against PyTorch's max_pool2d and avg_pool2d, and against a direct loop."""
 
-import contextlib
-import io
-
 import numpy as np
 import pytest
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support.snippets import run
 from torch.nn import functional
 
 from app.engine import Pooling
@@ -126,13 +124,6 @@ def test_the_cost_counts_no_parameters():
     (cost,) = pool.cost()
     assert cost.parameters.value == 0
     assert cost.multiply_adds.value == 3 * 3 * 3 * (9 - 1)
-
-
-def run(code: str) -> dict:
-    names: dict = {}
-    with contextlib.redirect_stdout(io.StringIO()):
-        exec(code, names)
-    return names
 
 
 @pytest.mark.parametrize(
