@@ -4,6 +4,7 @@ repaint from a scene."""
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from importlib.resources import files
 
@@ -176,10 +177,29 @@ LAYER_INTERFACE = (
 )  # fmt: skip
 
 
+NEEDS = re.compile(r"^// needs: (.+)$", re.M)  # a script's first line: the files it calls
+
+
+def needs(name: str) -> list[str]:
+    """The files under js/ that the script `name` says it needs, in its own words."""
+    found = NEEDS.match((SCRIPTS / name).read_text())
+    return [] if found is None else [need.strip() for need in found[1].split(",")]
+
+
 @cache
-def script(names: tuple[str, ...]) -> str:
-    """A layer's browser code: the shared controls and reach, then its own files under js/."""
-    return "\n".join([CONTROLS, REACH, *((SCRIPTS / name).read_text() for name in names)])
+def script(name: str) -> str:
+    """A layer's browser code: the shared controls and reach, then every file its script
+    `name` needs, as each declares, and the script itself, each once."""
+    joined: list[str] = []
+
+    def join(file: str) -> None:
+        for need in needs(file):
+            join(need)
+        if file not in joined:
+            joined.append(file)
+
+    join(name)
+    return "\n".join([CONTROLS, REACH, *((SCRIPTS / file).read_text() for file in joined)])
 
 
 class AnimatedFigure:
@@ -187,7 +207,7 @@ class AnimatedFigure:
     Subclasses name their sources, their layer's script, and draw in `_draw`."""
 
     SOURCES: tuple[str, ...] = ()
-    SCRIPT: tuple[str, ...] = ()  # the files under js/ that define render(n) for this layer
+    SCRIPT = ""  # the layer's file under js/ (it names what it needs): the layer interface
     PREFIX = ""  # what its models' names start with, unless it is given another
 
     def __init__(

@@ -17,7 +17,7 @@ class BackwardFigure(AnimatedFigure):
     SOURCES = (
         *FILLS, *MARKS, "origins", "cells", "upstream", "gradients", "cell_text", "gradient_text",
     )  # fmt: skip
-    SCRIPT = ("cells.js", "window.js", "backward.js")
+    SCRIPT = "backward.js"
     PREFIX = "back"
 
     def _draw(self) -> None:

@@ -20,7 +20,7 @@ class ConvolutionFigure(AnimatedFigure):
         "unvisited", "cell_text", "output_text", "images", "output_blocks",
         "levels", "weight_blocks", "output_block_fill", "copies", "original",
     )  # fmt: skip
-    SCRIPT = ("cells.js", "window.js", "grid.js", "direct.js")
+    SCRIPT = "direct.js"
     PREFIX = "conv"
 
     def _cells(self, name: str, **style: object) -> GlyphRenderer:

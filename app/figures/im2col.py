@@ -23,7 +23,7 @@ class Im2colFigure(AnimatedFigure):
         *FILLS, *BANDS, "origins", "units", "cells", "outputs", "blocks", "images", "cell_text",
         "output_text",
     )  # fmt: skip
-    SCRIPT = ("window.js", "im2col.js")
+    SCRIPT = "im2col.js"
     PREFIX = "im2col"
 
     def _draw(self) -> None:

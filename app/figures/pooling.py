@@ -8,5 +8,5 @@ from app.figures.convolution import ConvolutionFigure
 class PoolingFigure(ConvolutionFigure):
     """The input volume, one channel's window a step, the winner and the output cell."""
 
-    SCRIPT = ("cells.js", "window.js", "grid.js", "pooling.js")
+    SCRIPT = "pooling.js"
     PREFIX = "pool"

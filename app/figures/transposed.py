@@ -17,7 +17,7 @@ class TransposedFigure(AnimatedFigure):
     SOURCES = (
         *FILLS, *MARKS, "origins", "cells", "outputs", "links", "cell_text", "output_text",
     )  # fmt: skip
-    SCRIPT = ("cells.js", "transposed.js")
+    SCRIPT = "transposed.js"
     PREFIX = "tconv"
 
     def _draw(self) -> None:

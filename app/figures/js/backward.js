@@ -1,3 +1,4 @@
+// needs: cells.js, window.js
 // The backward pass, after controls.js, cells.js and window.js. A step is the forward pass's
 // (filter k at output (i, j)) taken back: v = dout[k, i, j] times filter k is added into the
 // window of dx, v times the window of x into dw[k], v into db[k]. Args: origins (the forward

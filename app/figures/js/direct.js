@@ -1,3 +1,4 @@
+// needs: cells.js, window.js, grid.js
 // The direct convolution's steps, after controls.js and grid.js. Args: origins (top-left of every
 // block), cells, outputs, output_text (empty while cells are too small to read), scalars,
 // window_box, kernel, cursor, links (the highlight glyphs), preview (the window of a hovered

@@ -1,3 +1,4 @@
+// needs: window.js
 // What the layers that draw an input volume and output blocks from `origins` share (direct,
 // pooling), after controls.js and window.js: the output cell under the pointer, the hovered
 // cell's window, the cell a padded copy repeats, and the outputs written so far. Args:

@@ -1,3 +1,4 @@
+// needs: window.js
 // The convolution as one matrix product (im2col), after controls.js and window.js. A step is
 // the forward pass's: filter k at output (i, j), which is column p = i * OW + j of x_col (the
 // window, stretched out) times row k of w_row (the filter, stretched out), plus b[k]. Args:

@@ -1,3 +1,4 @@
+// needs: cells.js, window.js, grid.js
 // Pooling's steps, after controls.js, window.js and grid.js: one channel's window a step, its
 // largest value (or their mean) into the same channel of the output. Args: cells (the drawn
 // input's values), outputs, scalars (each step's winning tap for max, its divisor for avg),

@@ -1,3 +1,4 @@
+// needs: cells.js
 // The transposed convolution's steps, after controls.js. A step is one input position of one
 // filter: each channel's input value scales that channel's slice, and the summed slices are
 // added into a window of the uncropped output (the canvas). Args: origins (top-left of every
