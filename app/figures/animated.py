@@ -96,11 +96,11 @@ def same_columns(old: dict, new: dict) -> bool:
 
 
 # The sources whose glyphs the layers' scripts change at every step (window, kernel slice,
-# output cell, their links, the outputs written so far, the pointer's outlines). The headings
-# join them where cells are legible (AnimatedFigure.update).
+# output cell, their links, the outputs filled and written so far, the pointer's outlines).
+# The headings join them where cells are legible (AnimatedFigure.update).
 OVERLAID = frozenset((
     "window_box", "kernel", "cursor", "links", "column", "output_text", "gradient_text",
-    "preview", "original",
+    "preview", "original", "output_fill", "output_images",
 ))  # fmt: skip
 _FIELDS: dict[type, list[tuple[str, list[str]]]] = {}  # a figure class's sources and fields
 

@@ -18,7 +18,7 @@ class ConvolutionFigure(AnimatedFigure):
     SOURCES = (
         *FILLS, "output_fill", *MARKS, "origins", "cells", "outputs", "scalars", "links", "preview",
         "unvisited", "cell_text", "output_text", "images", "output_blocks",
-        "levels", "weight_blocks", "output_block_fill", "copies", "original",
+        "levels", "weight_blocks", "output_block_fill", "copies", "original", "output_images",
     )  # fmt: skip
     SCRIPT = "direct.js"
     PREFIX = "conv"
@@ -39,6 +39,8 @@ class ConvolutionFigure(AnimatedFigure):
             name: self._cells(name, fill_color=colour, line_color=None)
             for name, colour in FILLS.items()
         }
+        draw.image_rgba("image", "x", "y", "dw", "dh", source=s["output_images"],
+                        name=f"{self.prefix}_output_images_glyph")  # fmt: skip
         # Output cells are filled as the steps reach them (their `fill`), each outlined.
         self.fills["output_fill"] = self._cells("output_fill", fill_color="fill",
                                                 line_color=OUTPUT_EDGE)  # fmt: skip

@@ -148,7 +148,7 @@ class ConvolutionScene(Scene):
         reached = np.arange(len(conv)) <= step  # (K*OH*OW,) in step order, as ox and oy
         data["output_fill"] = {"x": ox, "y": oy,
                                "fill": np.where(reached, OUTPUT, UNREACHED).tolist()}  # fmt: skip
-        data["images"] = EMPTY_IMAGES
+        data["images"] = data["output_images"] = EMPTY_IMAGES
         data["levels"] = {"value": []}
         data["weight_blocks"] = data["output_block_fill"] = EMPTY_BLOCKS
         if not geometry.legible:
@@ -187,17 +187,18 @@ class ConvolutionScene(Scene):
         """Where cells are too small to draw one by one: each input channel an image, each
         output block an image of its cells, filled where the steps have `reached` them (the
         browser fills the rest as it goes), inside its outline (plain_blocks' rectangles)."""
-        inputs, geometry = block_images(self.engine, self.geometry), self.geometry
+        geometry = self.geometry
         blocks_out, OH, OW = self.engine.output.shape  # output blocks, rows, columns
         fills = np.where(reached, rgba(OUTPUT), rgba(UNREACHED)).astype(np.uint32)
-        images = {
-            "image": [*inputs["image"], *fills.reshape(blocks_out, OH, OW)],
-            "x": np.concatenate([inputs["x"], geometry.outputs[:, 0]]),
-            "y": np.concatenate([inputs["y"], geometry.outputs[:, 1]]),
-            "dw": np.concatenate([inputs["dw"], np.full(blocks_out, OW)]),
-            "dh": np.concatenate([inputs["dh"], np.full(blocks_out, OH)]),
-        }
-        return {"images": images, "output_block_fill": blocks["outputs"]}
+        # The outputs change at every step: a source of their own, painted on the overlay
+        # with the other marks a step moves, leaves the input's images as they were.
+        outputs = {
+            "image": list(fills.reshape(blocks_out, OH, OW)),
+            "x": geometry.outputs[:, 0], "y": geometry.outputs[:, 1],
+            "dw": np.full(blocks_out, OW), "dh": np.full(blocks_out, OH),
+        }  # fmt: skip
+        return {"images": block_images(self.engine, geometry), "output_images": outputs,
+                "output_block_fill": blocks["outputs"]}  # fmt: skip
 
     def _unvisited(self) -> dict[str, np.ndarray]:
         """Centres of the padded-input cells no window covers, on every channel."""
@@ -228,11 +229,9 @@ class ConvolutionScene(Scene):
         )
 
     def _output_images(self) -> dict[str, int]:
-        """Where the output blocks are images (cells too small to draw one by one): the first
-        one's place in `images`, and the colours of a cell reached and of one not yet."""
-        drawn = not self.geometry.legible
-        first = self.engine.padded.shape[0] if drawn else 0  # after the input channels
-        return {"output_images": drawn, "first_output": first,
+        """Where the output blocks are images (cells too small to draw one by one, in their
+        own source), and the colours of a cell reached and of one not yet."""
+        return {"output_images": not self.geometry.legible, "first_output": 0,
                 "filled": int(rgba(OUTPUT)), "blank": int(rgba(UNREACHED))}  # fmt: skip
 
     def _formula(self, i: int) -> str:

@@ -95,9 +95,14 @@ class ImageScene(ConvolutionScene):
 
     def _sizes(self) -> dict[str, int]:
         first_output = self.engine.x.shape[0] + 1  # after the channels and the picture
-        picture = {"picture": 1, "relu": int(self.relu), "rgb": int(self.rgb),
-                   "output_images": 1, "first_output": first_output,
-                   "blank": int(rgba(OUTPUT))}  # fmt: skip
+        picture = {
+            "picture": 1,
+            "relu": int(self.relu),
+            "rgb": int(self.rgb),
+            "output_images": 1,
+            "first_output": first_output,
+            "blank": int(rgba(OUTPUT)),
+        }  # fmt: skip
         return {**super()._sizes(), **picture}
 
     def _images(self, step: int) -> dict[str, list | np.ndarray]:

@@ -51,7 +51,7 @@ function paint_pictures(m, n) {
   const all = finished.active.length > 0, level = levels.data.value, blocks = images.data.image
   const per = m.OH * m.OW, picture = blocks[m.first_output + m.K]
   const grey = (v) => (0xFF000000 | (v << 16) | (v << 8) | v) >>> 0
-  paint_output_images(m, n, (q) => grey(level[q]))
+  paint_output_images(m, n, (q) => grey(level[q]), images)
   for (let p = 0; p < per; p++) {
     if (m.rgb) {  // one filter per colour: the picture gains red, then green, then blue
       const [r, g, b] = [0, 1, 2].map((k) => (all || k * per + p <= n ? level[k * per + p] : 0))

@@ -2,7 +2,7 @@
 // What the layers that draw an input volume and output blocks from `origins` share (direct,
 // pooling), after controls.js and window.js: the output cell under the pointer, the hovered
 // cell's window, the cell a padded copy repeats, and the outputs written so far. Args:
-// origins, output_fill, output_text, images, preview, copies, original, finished; the
+// origins, output_fill, output_text, output_images, preview, copies, original, finished; the
 // layer's locate.
 
 function output_at(m, x, y) {
@@ -64,14 +64,16 @@ function write_outputs(m, n) {
   }
   if (filled) output_fill.change.emit()
   if (written) output_text.change.emit()
-  if (!m.picture && paint_output_images(m, n, () => m.filled)) images.change.emit()
+  if (!m.picture && paint_output_images(m, n, () => m.filled, output_images)) {
+    output_images.change.emit()
+  }
 }
 
-function paint_output_images(m, n, colour) {
-  // Output blocks drawn as images, a pixel a cell: `colour(q)` once step q is reached, blank
-  // before. Says whether a pixel changed.
+function paint_output_images(m, n, colour, source) {
+  // Output blocks drawn as images in `source`, from its m.first_output-th, a pixel a cell:
+  // `colour(q)` once step q is reached, blank before. Says whether a pixel changed.
   if (!m.output_images) return false
-  const all = finished.active.length > 0, blocks = images.data.image, per = m.OH * m.OW
+  const all = finished.active.length > 0, blocks = source.data.image, per = m.OH * m.OW
   let changed = false
   for (let k = 0; k < m.O; k++) {
     const block = blocks[m.first_output + k]
