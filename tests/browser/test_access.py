@@ -148,3 +148,16 @@ def test_the_offline_export_opens_still_under_reduced_motion_and_narrates_each_s
         assert width <= 800
     finally:
         context.close()
+
+
+def test_toggle_movement_says_whether_the_demo_moves(server, page):
+    page.open(server.url + "?seed=2&autoplay=false")
+    toggle = page.page.get_by_role("button", name="Toggle Movement")
+    assert toggle.get_attribute("aria-pressed") == "false"
+    paused = toggle.evaluate("(el) => getComputedStyle(el).backgroundColor")
+    toggle.click()
+    page.page.wait_for_function(
+        "() => Bokeh.index.find_one(Bokeh.documents[0].get_model_by_name('conv_toggle'))"
+        ".button_el.getAttribute('aria-pressed') === 'true'"
+    )
+    assert toggle.evaluate("(el) => getComputedStyle(el).backgroundColor") != paused
