@@ -58,6 +58,7 @@ WRAPS = {**NO_SQUEEZE, "flex-wrap": "wrap"}
 CONTROLS_PX = 340  # the controls' column beside the figure
 READOUT_PX = 330  # the readout in it, before any zoom
 INLINE_ITEMS = 1024  # a short column costs the server and the page less as JSON (inline)
+OVERLAID_HEADINGS = 32  # headings up to this many are painted again at every step
 FIT_DELAY_MS = 150  # the figure's size on the server follows the browser's (see show)
 # On a phone or any touch screen, buttons a finger can hit (WCAG's 44 px); Bokeh's blue
 # darkened so that its white label reads at 4.5:1 or more; a focus ring that shows (3:1).
@@ -100,7 +101,7 @@ def same_columns(old: dict, new: dict) -> bool:
 # The headings join them where cells are legible (AnimatedFigure.update).
 OVERLAID = frozenset((
     "window_box", "kernel", "cursor", "links", "column", "output_text", "gradient_text",
-    "preview", "original", "output_fill", "output_images",
+    "preview", "original", "output_fill", "output_images", "output_block_fill",
 ))  # fmt: skip
 _FIELDS: dict[type, list[tuple[str, list[str]]]] = {}  # a figure class's sources and fields
 
@@ -362,12 +363,12 @@ class AnimatedFigure:
             renderer.visible = geometry.legible
             renderer.glyph.background_fill_alpha = scene.VALUE_GROUND
             renderer.glyph.text_font_size = f"{min(13 * self.zoom, round(px * 0.5)):g}px"
-        # Where cells are legible, the headings are painted over the window's links, as in the
-        # original: on the overlay, again at every step (a few words). Where cells are too
-        # small to read, the picture is large and its headings many (67 at the caps), a sixth
-        # of each frame there: beneath the moving glyphs, painted when the picture changes,
-        # with the links crossing them.
-        self.headings.level = "overlay" if geometry.legible else "glyph"
+        # The headings are painted over the window's links, as in the original, and over the
+        # outputs filling in beneath them: on the overlay, again at every step. Where they are
+        # many (a picture near the caps), that was a sixth of each frame: there they are
+        # painted beneath the moving glyphs, when the picture changes, the links crossing them.
+        few = len(geometry.labels["text"]) <= OVERLAID_HEADINGS
+        self.headings.level = "overlay" if geometry.legible or few else "glyph"
         self.slider.update(end=max(len(scene), 2), disabled=len(scene) < 2)
         self.lesson.update(scene)
         self.show(geometry, meta)
