@@ -117,10 +117,19 @@ function render(n) {
   const at = locate(m, n)
   place_highlights(m, at)
   fill_outputs(m, n, at)
-  const hint = state.hint ? `<div class="hint">${HINT}</div>` : ""
-  write_readout(hint + readout_html(m, n, at))
+  // While it moves faster than anyone reads, the readout (the close-up's tables, laid out
+  // again with every new number) follows a few times a second; paused, it shows every step.
+  const now = performance.now()
+  if (state.timer === null || !(now - state.readout_at < READOUT_EVERY_MS)) {
+    const hint = state.hint ? `<div class="hint">${HINT}</div>` : ""
+    write_readout(hint + readout_html(m, n, at))
+    state.readout_at = now
+    state.readout_n = n
+  }
   if (slider.value !== n + 1) slider.setv({value: n + 1}, {sync: false})
 }
+
+const READOUT_EVERY_MS = 100  // the readout's pace while the demo moves
 
 function write_readout(html) {
   // A step rewrites the readout's words alone: a change to the Div's text would make Bokeh
@@ -274,6 +283,7 @@ function stop() {
   if (state.timer !== null) clearInterval(state.timer)
   state.timer = null
   show_moving()
+  if (state.readout_n !== undefined && state.readout_n !== state.n) render(state.n)  // caught up
 }
 
 function show_moving() {
