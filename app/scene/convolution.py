@@ -29,12 +29,17 @@ EMPTY_OUTPUTS = {"x": [], "y": [], "fill": []}
 FILLS = ("input_fill", "padding_fill", "weight_fill", "copy_fill")  # one source a `kind`
 
 
+def size_rule(n: int, k: int, p: int, s: int, d: int, rounding: str = "floor") -> str:
+    """PyTorch's output size of a window of k taps, dilation d, sliding by s over n cells
+    padded by p on each side, written with its numbers (pooling's may round up)."""
+    return f"{rounding}(({n} + 2*{p} - {d}*({k}-1) - 1)/{s}) + 1"
+
+
 def output_size_rule(conv: Convolution, i: int) -> str:
     """PyTorch's output size of a convolution along axis i (0 rows, 1 columns), with its
     numbers: every layer that draws a Convolution says it so."""
     n, k = conv.x.shape[1 + i], conv.w.shape[2 + i]  # input and kernel size on this axis
-    p, s, d = conv.padding[i], conv.stride[i], conv.dilation[i]
-    return f"floor(({n} + 2*{p} - {d}*({k}-1) - 1)/{s}) + 1"
+    return size_rule(n, k, conv.padding[i], conv.stride[i], conv.dilation[i])
 
 
 class ConvolutionScene(Scene):
@@ -212,13 +217,17 @@ class ConvolutionScene(Scene):
         }
 
     def _sizes(self) -> dict[str, int]:
-        conv = self.engine
+        conv, (C, _, _), (_, Cg, _, _) = (
+            self.engine,
+            self.blocks.input_shape,
+            self.blocks.filter_shape,
+        )
         Hp, Wp = conv.padded.shape[1:]  # padded rows, padded columns
         OH, OW = conv.output.shape[1:]
         return dict(
             Hp=Hp,
             Wp=Wp,
-            G=conv.groups,
+            G=C // Cg,  # groups: each reads Cg of the C channels (a layer with no filters: C)
             OH=OH,
             OW=OW,
             picture=0,

@@ -10,7 +10,7 @@ from app.engine import Pooling
 from app.engine.cost import Cost, Count, count
 from app.scene.blocks import Blocks, cell_centres
 from app.scene.code import Code, _values, dtype_name, literal
-from app.scene.convolution import ConvolutionScene
+from app.scene.convolution import ConvolutionScene, size_rule
 from app.scene.marks import one_by_one, window_blocks, window_cells
 from app.scene.style import format_values, numbers
 
@@ -166,21 +166,17 @@ class PoolingScene(ConvolutionScene):
     def _sizes(self) -> dict[str, int]:
         pool = self.engine
         H, W = pool.x.shape[1:]
-        Hd, Wd = pool.padded.shape[1:]
-        OH, OW = pool.output.shape[1:]
         return {
-            "Hp": Hd, "Wp": Wd, "G": 1, "OH": OH, "OW": OW, "picture": 0, "relu": 0, "rgb": 0,
-            **self._output_images(), "outline_blocks": self.outline_blocks(),
-            "H": H, "W": W, "pool_max": pool.mode == "max",
+            **super()._sizes(), "H": H, "W": W, "pool_max": pool.mode == "max",
             "count_include_pad": pool.count_include_pad, "global_pool": pool.is_global,
         }  # fmt: skip
 
     def _formula(self, i: int) -> str:
         pool = self.engine
-        n, k = pool.x.shape[1 + i], pool.kernel_size[i]
-        p, s, d = pool.padding[i], pool.stride[i], pool.dilation[i]
-        rounding = "ceil" if pool.ceil_mode else "floor"
-        return f"{rounding}(({n} + 2*{p} - {d}*({k}-1) - 1)/{s}) + 1"
+        return size_rule(
+            pool.x.shape[1 + i], pool.kernel_size[i], pool.padding[i], pool.stride[i],
+            pool.dilation[i], "ceil" if pool.ceil_mode else "floor",
+        )  # fmt: skip
 
     def formulas(self) -> list[str]:
         depth = f"depth = {self.engine.x.shape[0]}, the input's: each channel is pooled apart"
