@@ -40,7 +40,7 @@ def dtype_name(*arrays: np.ndarray) -> str:
     return "int64" if all(a.dtype.kind in "iu" for a in arrays) else "float64"
 
 
-def _values(arrays: dict[str, tuple[np.ndarray, str]]) -> str:
+def array_lines(arrays: dict[str, tuple[np.ndarray, str]]) -> str:
     """NumPy lines that make each named array (given as the engine holds it, with what turns
     that into the snippet's layout), with its values while few enough to print."""
     total = sum(a.size for a, _ in arrays.values())
@@ -88,7 +88,7 @@ layer = nn.{module}(
 # weight:   {engine.w.shape}   {weight}
 # bias:     ({K},){"" if engine.has_bias else "           none: bias=False"}
 # output:   (1, {K}, {OH}, {OW})   batch, filters, rows, columns
-{_values({"x": (engine.x, ""), "w": (engine.w, ""), **bias})}
+{array_lines({"x": (engine.x, ""), "w": (engine.w, ""), **bias})}
 with torch.no_grad():
     layer.weight.copy_(torch.from_numpy(w)){BIAS_LINE if engine.has_bias else ""}
     out = layer(torch.from_numpy(x).double()[None])[0]  # (K, OH, OW): out[k] is o[:,:,k]
@@ -123,7 +123,7 @@ def convolution_code(conv: Convolution) -> Code:
 
 # The values on screen, written channel by channel as drawn, then put in the notes' layout:
 # X[row, column, channel], and W[k] the filter Wk as W[k][row, column, channel].
-{_values(notes_layout)}
+{array_lines(notes_layout)}
 
 X = np.pad(X, (({ph}, {ph}), ({pw}, {pw}), (0, 0)){pad})  # padding_mode="{mode}"
 V = np.zeros(({OH}, {OW}, {K}), dtype=np.{dtype})  # V[:, :, k] is o[:,:,k]
@@ -158,7 +158,7 @@ def transposed_code(tconv: TransposedConvolution) -> Code:
 
 # The values on screen: X written channel by channel as drawn, then used as X[row, column,
 # channel]; W as PyTorch stores it, W[c, f] the slice input channel c gives filter f of its group.
-{_values({"X": (tconv.x, TO_ROWS_COLUMNS_CHANNELS), "W": (tconv.w, ""), "b": (tconv.b, "")})}
+{array_lines({"X": (tconv.x, TO_ROWS_COLUMNS_CHANNELS), "W": (tconv.w, ""), "b": (tconv.b, "")})}
 
 Y = np.zeros(({Hc}, {Wc}, {K}), dtype=np.{dtype})  # every row and column a window reaches
 for k in range({K}):
@@ -181,7 +181,7 @@ def im2col_code(conv: Convolution) -> Code:
     G, mode, P = conv.groups, conv.padding_mode, OH * OW
     Rg = Cg * FH * FW
     dtype = dtype_name(conv.x, conv.w, conv.b)
-    values = _values({"x": (conv.x, ""), "w": (conv.w, ""), "b": (conv.b, "")})
+    values = array_lines({"x": (conv.x, ""), "w": (conv.w, ""), "b": (conv.b, "")})
     torch_mode = "constant" if mode == "zeros" else mode
     torch = f"""import numpy as np
 import torch
@@ -231,7 +231,7 @@ def backward_code(back: Backward) -> Code:
     (H, W), (K, Cg), (OH, OW) = conv.x.shape[1:], conv.w.shape[:2], conv.output.shape[1:]
     (sh, sw), (ph, pw), (dh, dw) = conv.stride, conv.padding, conv.dilation
     G = conv.groups
-    values = _values(
+    values = array_lines(
         {"x": (conv.x, ""), "w": (conv.w, ""), "b": (conv.b, ""), "dout": (back.dout, "")}
     )
     torch = f"""import numpy as np

@@ -9,7 +9,7 @@ import numpy as np
 from app.engine import Pooling
 from app.engine.cost import Cost, Count, count
 from app.scene.blocks import Blocks, cell_centres
-from app.scene.code import Code, _values, dtype_name, literal
+from app.scene.code import Code, array_lines, dtype_name, literal
 from app.scene.convolution import ConvolutionScene, size_rule
 from app.scene.marks import one_by_one, window_blocks, window_cells
 from app.scene.style import format_values, numbers
@@ -37,7 +37,7 @@ layer = nn.{NAMES[pool.mode]}(
 # input  x: (1, {C}, {H}, {W})   batch, channels, rows, columns
 # no weights and no bias: pooling has no parameters
 # output:   (1, {C}, {OH}, {OW})   as many channels as the input
-{_values({"x": (pool.x, "")})}
+{array_lines({"x": (pool.x, "")})}
 out = layer(torch.from_numpy(x).double()[None])[0]  # (C, OH, OW): out[d] is o[:,:,d]
 print(out)
 """
@@ -60,7 +60,7 @@ print(out)
     numpy = f"""import numpy as np
 
 # The values on screen, written channel by channel as drawn, then as X[row, column, channel].
-{_values({"X": (pool.x, ".transpose(1, 2, 0).astype(float)")})}
+{array_lines({"X": (pool.x, ".transpose(1, 2, 0).astype(float)")})}
 
 # Padding (and, in ceil mode, the cells a last window reaches past it): {fill} for pooling.
 P = np.full(({Hd}, {Wd}, {C}), {fill})
