@@ -1,4 +1,4 @@
-// needs: cells.js, window.js
+// needs: cells.js, window.js, closeup.js
 // The backward pass, after controls.js, cells.js and window.js. A step is the forward pass's
 // (filter k at output (i, j)) taken back: v = dout[k, i, j] times filter k is added into the
 // window of dx, v times the window of x into dw[k], v into db[k]. Args: origins (the forward
@@ -86,7 +86,6 @@ function fill_outputs(m, n, at) {
 function readout_html(m, n, at) {
   const {k, i, j, first} = at
   const v = upstream.data.value[n], shown = fmt(v, m.integer)
-  const small = m.FH * m.FW <= 25 && m.Cg <= 4
   const [top, left] = window_at(m, i, j, 0, 0), [bottom, right] = window_at(m, i, j, m.FH - 1, m.FW - 1)
   let html = `<div class="roles"><b class="blue">blue</b>: the window, in x and in dx · `
   html += `<b class="red">red</b>: filter w${k} and b${k}, and their gradients · `
@@ -94,22 +93,31 @@ function readout_html(m, n, at) {
   html += `<div class="head">step <b class="step">${n + 1}</b> / ${m.N}: `
   html += `dout[${i},${j},${k}] = <b class="value">${escape(shown)}</b> goes back through w${k}</div>`
   html += `<div class="note">${escape(shown)} × w${k} into dx's window, ${escape(shown)} × x's`
-    + ` window into dw${k}, channel by channel:</div><div class="pairs">`
+    + ` window into dw${k}, channel by channel:</div>`
   for (let c = 0; c < m.Cg; c++) {
-    const d = first + c, into_dx = [], into_dw = []
+    const d = first + c, slice = [], window = [], into_dx = [], into_dw = []
     for (let r = 0; r < m.FH; r++) {
       for (let q = 0; q < m.FW; q++) {
         const [row, col] = window_at(m, i, j, r, q)
-        into_dx.push(v * weight_value(m, k, c, r, q))
-        into_dw.push(v * input_value(m, d, row, col))
+        slice.push(weight_value(m, k, c, r, q))
+        window.push(input_value(m, d, row, col))
+        into_dx.push(v * slice.at(-1))
+        into_dw.push(v * window.at(-1))
       }
     }
-    const what = (name, values, words) =>
-      `<div><span class="what">${name} +=</span>${small ? table(m, values) : ` ${words}`}</div>`
-    html += what(`dx[:,:,${d}]`, into_dx, `${escape(shown)} × w${k}[:,:,${c}]`)
-    html += what(`dw${k}[:,:,${c}]`, into_dw, `${escape(shown)} × x[:,:,${d}]'s window`)
+    const upstream_value = () => operand(m, "upstream", `dout[${i},${j},${k}]`, [v], 1, 1)
+    if (legible(m)) {
+      html += `<div class="pairs">`
+      html += closeup([upstream_value(), "×", operand(m, "slice", `w${k}[:,:,${c}]`, slice), "=",
+        operand(m, "times", `into dx[:,:,${d}]`, into_dx)])
+      html += closeup([upstream_value(), "×", operand(m, "patch", `x[:,:,${d}]`, window), "=",
+        operand(m, "times", `into dw${k}[:,:,${c}]`, into_dw)])
+      html += "</div>"
+    } else {
+      html += `<div class="channel"><span class="what">dx[:,:,${d}] += ${escape(shown)} × w${k}[:,:,${c}];`
+        + ` dw${k}[:,:,${c}] += ${escape(shown)} × x[:,:,${d}]'s window</span></div>`
+    }
   }
-  html += "</div>"
   const db = finished.active.length > 0 ? gradients.data.value[gradients.data.value.length - m.K + k] : running(m, n).db[k]
   html += `<div class="sum">db${k} += ${escape(shown)}, now <b class="db">${escape(fmt(db, m.integer))}</b></div>`
   const channels = m.G > 1 ? `${first}:${first + m.Cg}` : ":"

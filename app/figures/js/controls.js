@@ -89,17 +89,6 @@ function bias_value(m, k) {
   return cells.data.value[m.cell_biases + k]
 }
 
-function table(m, values, kind = "") {
-  // FH x FW numbers, row by row, as a small table for the readout.
-  let html = `<table class="products ${kind}">`
-  for (let r = 0; r < m.FH; r++) {
-    html += "<tr>"
-    for (let q = 0; q < m.FW; q++) html += `<td>${fmt(values[r * m.FW + q], m.integer)}</td>`
-    html += "</tr>"
-  }
-  return html + "</table>"
-}
-
 function window_at(m, i, j, r, q) {
   // Tap (r, q) of the window at (i, j): row i * stride + r * dilation, and so for columns; the
   // engines' rule (window in app/engine/checks.py).

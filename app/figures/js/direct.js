@@ -1,4 +1,4 @@
-// needs: cells.js, window.js, grid.js
+// needs: cells.js, window.js, grid.js, closeup.js
 // The direct convolution's steps, after controls.js and grid.js. Args: origins (top-left of every
 // block), cells, outputs, output_text (empty while cells are too small to read), scalars,
 // window_box, kernel, cursor, links (the highlight glyphs), preview (the window of a hovered
@@ -70,9 +70,6 @@ function fill_outputs(m, n, at) {
 
 function readout_html(m, n, at) {
   const {k, i, j, first} = at
-  // The close-up: each channel's window and the filter's slice with their numbers, and the
-  // products, read across (patch times slice gives s), whatever the size of the picture.
-  const closeup = m.FH * m.FW <= 25 && m.Cg <= 4
   const terms = [], names = []
   // The head names what each colour marks: the legend of the picture's outlines.
   let html = `<div class="head">step <b class="step">${n + 1}</b> / ${m.N}: `
@@ -82,10 +79,10 @@ function readout_html(m, n, at) {
     const d = first + c, v = scalars.data.value[n * m.Cg + c], s = fmt(v, m.integer)
     terms.push(`<span class="term" data-term="${d}">${v < 0 ? `(${s})` : s}</span>`)
     names.push(`s<sub>${c}</sub>`)
-    html += `<div class="channel">`
-    html += closeup ? channel_closeup(m, at, c) : `<span class="what">x[:,:,${d}] · w${k}[:,:,${c}]</span>`
-    html += `<span class="gives">= s<sub>${c}</sub> = <b class="scalar" data-channel="${d}">`
-      + `${escape(s)}</b></span></div>`
+    const gives = `<span class="gives">= s<sub>${c}</sub> = <b class="scalar" data-channel="${d}">`
+      + `${escape(s)}</b></span>`
+    html += legible(m) ? closeup(channel_closeup(m, at, c), gives)
+      : `<div class="channel"><span class="what">x[:,:,${d}] · w${k}[:,:,${c}]</span>${gives}</div>`
   }
   const b = fmt(bias_value(m, k), m.integer), o = fmt(outputs.data.value[n], m.integer)
   const bias_term = b.startsWith("-") ? `(<span class="bias">${b}</span>)` : `<span class="bias">${b}</span>`
@@ -103,34 +100,20 @@ function readout_html(m, n, at) {
 }
 
 function channel_closeup(m, at, c) {
-  // x's window on channel d times slice c of the filter, cell by cell, as three small tables
-  // that read across; for a screen reader the window and the slice row by row (the figure is
-  // pixels to it, and the tables would be read as one long list).
+  // x's window on channel d times slice c of the filter, cell by cell.
   const {k, i, j, first} = at, d = first + c
   const xs = [], ws = [], products = []
-  let spoken = `<table class="sr-only"><caption>x[:,:,${d}] under the window and`
-    + ` w${k}[:,:,${c}], row by row</caption>`
   for (let r = 0; r < m.FH; r++) {
-    const row_x = [], row_w = []
     for (let q = 0; q < m.FW; q++) {
       const [row, col] = window_at(m, i, j, r, q)
       const x = input_value(m, d, row, col), w = weight_value(m, k, c, r, q)
       xs.push(x)
       ws.push(w)
       products.push(x * w)
-      row_x.push(fmt(x, m.integer))
-      row_w.push(fmt(w, m.integer))
     }
-    spoken += `<tr><th scope="row">row ${r}</th><td>window ${row_x.join(", ")}</td>`
-      + `<td>weights ${row_w.join(", ")}</td></tr>`
   }
-  return `<div class="closeup" aria-hidden="true">`
-    + `<span class="part">${table(m, xs, "patch")}<span class="label">x[:,:,${d}]</span></span>`
-    + `<span class="op">×</span>`
-    + `<span class="part">${table(m, ws, "slice")}<span class="label">w${k}[:,:,${c}]</span></span>`
-    + `<span class="op">=</span>`
-    + `<span class="part">${table(m, products, "times")}<span class="label">products</span></span>`
-    + `</div>${spoken}</table>`
+  return [operand(m, "patch", `x[:,:,${d}]`, xs), "×", operand(m, "slice", `w${k}[:,:,${c}]`, ws),
+    "=", operand(m, "times", "products", products)]
 }
 
 function notation(m, at, o) {

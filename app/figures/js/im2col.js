@@ -1,4 +1,4 @@
-// needs: window.js
+// needs: window.js, closeup.js
 // The convolution as one matrix product (im2col), after controls.js and window.js. A step is
 // the forward pass's: filter k at output (i, j), which is column p = i * OW + j of x_col (the
 // window, stretched out) times row k of w_row (the filter, stretched out), plus b[k]. Args:
@@ -85,10 +85,13 @@ function readout_html(m, n, at) {
   html += `<b class="green">green</b>: their product, the output cell</div>`
   html += `<div class="head">step <b class="step">${n + 1}</b> / ${m.N}: `
   html += `column ${p} of x_col (window o[${i},${j}]) · row ${k} of w_row</div>`
-  html += `<div class="channel"><span class="what">x_col[${rows}, ${p}]</span> = `
-  html += `<span class="vector">[${escape(vector(xs, m.integer))}]</span></div>`
-  html += `<div class="channel"><span class="what">w_row[${k}, ${rows}]</span> = `
-  html += `<span class="vector">[${escape(vector(ws, m.integer))}]</span></div>`
+  if (legible(m)) html += column_closeup(m, at, xs, ws)
+  else {
+    html += `<div class="channel"><span class="what">x_col[${rows}, ${p}]</span> = `
+    html += `<span class="vector">[${escape(vector(xs, m.integer))}]</span></div>`
+    html += `<div class="channel"><span class="what">w_row[${k}, ${rows}]</span> = `
+    html += `<span class="vector">[${escape(vector(ws, m.integer))}]</span></div>`
+  }
   html += `<div class="sum">dot product ${escape(fmt(dot, m.integer))} + b${k} `
   html += `${escape(fmt(b, m.integer))} = <b class="value">${escape(fmt(o, m.integer))}</b></div>`
   html += `<div class="notation" title="Row k of the product is output block k, read row by row">`
@@ -96,6 +99,26 @@ function readout_html(m, n, at) {
   html += `${escape(`${notation}  # o[${i},${j},${k}] = ${fmt(o, m.integer)}`)}</div>`
   const ratio = (m.R * m.P) / (m.C * m.H * m.W)
   html += `<div class="note">x_col is ${m.R}x${m.P}: ${ratio.toFixed(1)} times the input's values</div>`
+  return html
+}
+
+function column_closeup(m, at, xs, ws) {
+  // The column and the row a channel at a time: the part of x_col that copies channel d's
+  // window, the part of w_row that is the filter's slice for it, and their products, whose
+  // sum is the channel's share of the dot product.
+  const {k, g, p} = at, taps = m.FH * m.FW, Rg = m.Cg * taps
+  const [rows, cols] = taps <= 9 ? [1, taps] : [m.FH, m.FW]
+  let html = ""
+  for (let c = 0; c < m.Cg; c++) {
+    const part = (values) => values.slice(c * taps, (c + 1) * taps)
+    const products = part(xs).map((x, q) => x * part(ws)[q])
+    const span = `${g * Rg + c * taps}:${g * Rg + (c + 1) * taps}`
+    const share = products.reduce((sum, v) => sum + v, 0)
+    html += closeup([operand(m, "patch", `x_col[${span}, ${p}]`, part(xs), rows, cols), "×",
+      operand(m, "slice", `w_row[${k}, ${span}]`, part(ws), rows, cols), "=",
+      operand(m, "times", "products", products, rows, cols)],
+      `<span class="gives">sum ${escape(fmt(share, m.integer))}</span>`, true)
+  }
   return html
 }
 

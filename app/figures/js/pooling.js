@@ -1,4 +1,4 @@
-// needs: cells.js, window.js, grid.js
+// needs: cells.js, window.js, grid.js, closeup.js
 // Pooling's steps, after controls.js, window.js and grid.js: one channel's window a step, its
 // largest value (or their mean) into the same channel of the output. Args: cells (the drawn
 // input's values), outputs, scalars (each step's winning tap for max, its divisor for avg),
@@ -87,20 +87,16 @@ function readout_html(m, n, at) {
   html += `<div class="roles"><span class="blue">blue: the window on x[:,:,${k}]</span>`
   html += m.pool_max ? `, <span class="red">red dashes: its largest value</span>` : ""
   html += `, <span class="green">green: the output cell</span></div>`
-  html += `<div class="channel"><span class="what">x[:,:,${k}] under the window</span>`
-  html += `<table class="products" title="the window's values, row by row">`
-  for (let r = 0; r < m.FH; r++) {
-    html += "<tr>"
-    for (let q = 0; q < m.FW; q++) {
-      const t = taps[r * m.FW + q], won = r * m.FW + q === winner
-      const text = t.kind === "input" ? fmt(t.value, m.integer)
-        : t.kind === "padding" ? (m.pool_max ? "-∞" : "0") : "·"
-      const label = won ? ' aria-label="the largest"' : ""
-      html += `<td class="${won ? "winner" : t.kind === "input" ? "" : "off"}"${label}>${escape(text)}</td>`
-    }
-    html += "</tr>"
-  }
-  html += "</table></div>"
+  // The window's values, with padding as max pooling reads it and a dilation's skipped cells
+  // as dots; the winner marked.
+  const window = {kind: "patch", label: `x[:,:,${k}] under the window`, rows: m.FH, cols: m.FW,
+    text: [], marks: []}
+  taps.forEach((t, p) => {
+    window.text.push(t.kind === "input" ? fmt(t.value, m.integer)
+      : t.kind === "padding" ? (m.pool_max ? "-∞" : "0") : "·")
+    window.marks.push(p === winner ? "winner" : t.kind === "input" ? "" : "off")
+  })
+  html += closeup([window])
   const terms = pool_terms(m, taps)
   const sum = m.pool_max ? `max(${terms.join(", ")})`
     : `(${terms.join(" + ")}) / ${scalars.data.value[n]}`

@@ -1,4 +1,4 @@
-// needs: cells.js
+// needs: cells.js, closeup.js
 // The transposed convolution's steps, after controls.js. A step is one input position of one
 // filter: each channel's input value scales that channel's slice, and the summed slices are
 // added into a window of the uncropped output (the canvas). Args: origins (top-left of every
@@ -102,7 +102,6 @@ function fill_outputs(m, n, at) {
 
 function readout_html(m, n, at) {
   const {k, i, j, first} = at
-  const small = m.FH * m.FW <= 25 && m.Cg <= 4
   const [top, left] = window_at(m, i, j, 0, 0), [bottom, right] = window_at(m, i, j, m.FH - 1, m.FW - 1)
   const rows = [top - m.ph, bottom - m.ph], cols = [left - m.pw, right - m.pw]
   let html = `<div class="roles"><b class="blue">blue</b>: the input cell being spread · `
@@ -111,18 +110,22 @@ function readout_html(m, n, at) {
   html += `<div class="head">step <b class="step">${n + 1}</b> / ${m.N}: `
   html += `input x[${i},${j}] through filter w${k} into o[:,:,${k}]</div>`
   for (let c = 0; c < m.Cg; c++) {
-    const d = first + c, v = fmt(input_value(m, d, i, j), m.integer)
-    const scaled = new Float64Array(m.FH * m.FW)
+    const d = first + c, x = input_value(m, d, i, j), v = fmt(x, m.integer)
+    const slice = [], scaled = []
     for (let p = 0; p < m.FH * m.FW; p++) {
-      scaled[p] = input_value(m, d, i, j) * weight_value(m, k, c, Math.floor(p / m.FW), p % m.FW)
+      slice.push(weight_value(m, k, c, Math.floor(p / m.FW), p % m.FW))
+      scaled.push(x * slice[p])
     }
-    html += `<div class="channel"><span class="what">x[${i},${j},${d}] = `
-    html += `<b class="scalar" data-channel="${d}">${escape(v)}</b> × w${k}[:,:,${c}]</span>`
-    if (small) html += ` = ${table(m, scaled)}`
-    html += "</div>"
+    const named = `<b class="scalar" data-channel="${d}">${escape(v)}</b>`
+    html += legible(m)
+      ? closeup([operand(m, "patch", `x[${i},${j},${d}]`, [x], 1, 1), "×",
+        operand(m, "slice", `w${k}[:,:,${c}]`, slice), "=", operand(m, "times", "scaled", scaled)])
+      : `<div class="channel"><span class="what">x[${i},${j},${d}] = ${named} × w${k}[:,:,${c}]</span></div>`
   }
-  html += `<div class="channel"><span class="what">sum over channels</span>`
-  html += small ? ` = ${table(m, patch(m, at))}</div>` : "</div>"
+  const into = `o[${rows[0]}:${rows[1] + 1}, ${cols[0]}:${cols[1] + 1}, ${k}]`
+  html += legible(m)
+    ? closeup([operand(m, "times", "sum over channels", patch(m, at)), "+=", into])
+    : `<div class="channel"><span class="what">sum over channels, added into ${into}</span></div>`
   html += `<div class="sum">added into o[:,:,${k}] rows ${rows[0]}..${rows[1]}, `
   html += `columns ${cols[0]}..${cols[1]}`
   if (m.ph > 0 || m.pw > 0) html += ` (grey cells, outside 0..${m.OH - 1} × 0..${m.OW - 1}, are cropped by padding)`
