@@ -59,6 +59,7 @@ CONTROLS_PX = 340  # the controls' column beside the figure
 READOUT_PX = 330  # the readout in it, before any zoom
 INLINE_ITEMS = 1024  # a short column costs the server and the page less as JSON (inline)
 OVERLAID_HEADINGS = 32  # headings up to this many are painted again at every step
+RUN_SECONDS = 90  # a long run's default speed shows it whole in about this long
 FIT_DELAY_MS = 150  # the figure's size on the server follows the browser's (see show)
 # On a phone or any touch screen, buttons a finger can hit (WCAG's 44 px); Bokeh's blue
 # darkened so that its white label reads at 4.5:1 or more; a focus ring that shows (3:1).
@@ -203,6 +204,13 @@ def script(name: str) -> str:
     return "\n".join([CONTROLS, REACH, *((SCRIPTS / file).read_text() for file in joined)])
 
 
+def pace(steps: int) -> float:
+    """The speed a run of `steps` starts at: the original's one step a second while that
+    shows the run in RUN_SECONDS, faster for a long run (a picture's, a student's 25x25
+    input) so that it finishes while someone watches; in the slider's half steps."""
+    return min(30.0, max(1.0, round(2 * steps / RUN_SECONDS) / 2))
+
+
 class AnimatedFigure:
     """A figure with Toggle Movement, step buttons, step and speed sliders and a readout.
     Subclasses name their sources, their layer's script, and draw in `_draw`."""
@@ -226,6 +234,7 @@ class AnimatedFigure:
         self._frame: dict[str, float] = {}  # the picture's size, in pixels and in cells
         self._fit_pending = False
         self._script: CustomJS | None = None  # the layer's script, made with the first action
+        self._pace = 1.0  # the speed the figure last suggested, until a person chooses one
         self._actions: dict[str, str] = {}  # what the script does, by what the browser calls it for
         names = ("meta", "edit", "box", "labels", *self.SOURCES)
         # Nothing is ever selected here: one empty selection and one policy serve every source.
@@ -370,6 +379,10 @@ class AnimatedFigure:
         few = len(geometry.labels["text"]) <= OVERLAID_HEADINGS
         self.headings.level = "overlay" if geometry.legible or few else "glyph"
         self.slider.update(end=max(len(scene), 2), disabled=len(scene) < 2)
+        suggested = pace(len(scene))
+        if self.speed.value == self._pace:  # a speed a person chose is kept
+            self.speed.value = suggested
+        self._pace = suggested
         self.lesson.update(scene)
         self.show(geometry, meta)
 

@@ -219,3 +219,15 @@ def test_headings_of_cells_too_small_to_read_are_painted_beneath_what_moves():
     demo.settings.param.update(height=5, width=5, depth=3, n_filters=2, kernel_height=3,
                                kernel_width=3, padding=1)  # fmt: skip
     assert figure.headings.level == "overlay"
+
+
+def test_a_long_run_starts_fast_enough_to_finish_and_a_chosen_speed_is_kept():
+    demo = ConvolutionDemo(seed=1)
+    speed = demo.figures["conv"].speed
+    assert speed.value == 1  # the original's pace for its 18 steps
+    demo.settings.mode = "image"
+    steps = len(demo.settings.conv)
+    assert steps > 500 and steps / speed.value <= 100, "a picture's run in a minute and a half"
+    speed.value = 3  # a person's choice
+    demo.settings.mode = "convolution"
+    assert speed.value == 3
