@@ -31,7 +31,10 @@ def faults(page: Page) -> list[str]:
     [("?seed=1", "conv"), ("?embed=true&seed=1", "conv"), ("?mode=transposed&seed=1", "tconv"),
      ("?mode=image&seed=1", "conv"), ("?mode=im2col&seed=1", "im2col"),
      ("?mode=backward&seed=1&dx_as_convolution=true", "back"), ("?theme=dark&seed=1", "conv"),
-     ("?theme=dark&embed=true&mode=im2col&seed=1", "im2col")],
+     ("?theme=dark&embed=true&mode=im2col&seed=1", "im2col"),
+     ("?mode=pooling&compare=true&seed=1", "pool"),
+     ("?height=25&width=25&n_filters=5&stride=1&padding=1&seed=4", "conv"),
+     ("?height=25&width=25&n_filters=5&stride=1&padding=1&seed=4&embed=true", "conv")],
 )  # fmt: skip
 def test_axe_finds_no_serious_fault_on_any_layer(server, page, query, demo):
     page.open(server.url + query, demo)
@@ -92,14 +95,13 @@ def test_a_screen_reader_reads_the_window_and_the_slice_as_a_table(server, page)
     page.open(server.url + "?seed=3&step=5&autoplay=false")
     step = DemoSettings(seed=3).conv[4]
     conv = DemoSettings(seed=3).conv
-    table = page.page.get_by_role(
-        "table", name="x[:,:,1] under the window and w0[:,:,1], row by row"
-    )
+    table = page.page.get_by_role("table", name="x[:,:,1] \u00d7 w0[:,:,1] = products, row by row")
     rows = table.get_by_role("row").all_inner_texts()
     window = conv.padded[1][np.ix_(step.rows, step.cols)]
+    said = {"x[:,:,1]": window, "w0[:,:,1]": conv.w[0, 1], "products": window * conv.w[0, 1]}
     assert [re.sub(r"\s+", " ", row).strip() for row in rows] == [
-        f"row {r} window {', '.join(map(str, window[r]))} weights "
-        f"{', '.join(map(str, conv.w[0, 1, r]))}"
+        f"{name}, row {r} {', '.join(map(str, values[r]))}"
+        for name, values in said.items()
         for r in range(3)
     ]
 
