@@ -81,7 +81,6 @@ class Backward:
                 f"got {dout.shape}"
             )
         self.conv, self.dout = conv, dout
-        self.x_col, self.w_row = conv.im2col()  # (G, Cg*FH*FW, P), (G, K/G, Cg*FH*FW)
         self.gradients = self._gradients(dout)
 
     @property
@@ -119,10 +118,13 @@ class Backward:
         G, (C, H, W), (_, OH, OW) = conv.groups, conv.x.shape, conv.output.shape
         per_group = dout.reshape(G, K // G, OH * OW)  # (G, K/G, P)
         db = dout.sum(axis=(1, 2))  # (K,)
+        # Gathered for each call rather than kept: x_col copies the input for every cell of a
+        # window, and a session would hold it as long as it shows the layer.
+        x_col, w_row = conv.im2col()  # (G, Cg*FH*FW, P), (G, K/G, Cg*FH*FW)
         # dw[k] is dout[k] against every window: (K/G, P) @ (P, Cg*FH*FW) per group.
-        dw = matmul(per_group, self.x_col.transpose(0, 2, 1)).reshape(K, Cg, FH, FW)
+        dw = matmul(per_group, x_col.transpose(0, 2, 1)).reshape(K, Cg, FH, FW)
         # Every window's share of dx, then scattered back onto the padded input (col2im).
-        shares = matmul(self.w_row.transpose(0, 2, 1), per_group).reshape(C, FH, FW, OH, OW)
+        shares = matmul(w_row.transpose(0, 2, 1), per_group).reshape(C, FH, FW, OH, OW)
         padded = add_windows(shares, conv.padded.shape[1:], conv.stride, conv.dilation)
         # Each padded cell hands its gradient to the input cell it holds (none for zeros).
         dx = np.zeros((C, H, W), dtype=padded.dtype)

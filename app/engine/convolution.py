@@ -115,13 +115,16 @@ class Convolution:
         zeros = {"constant_values": -1} if mode == "constant" else {}
         self.copied_rows = np.pad(np.arange(H), ph, mode=mode, **zeros)  # (Hp,)
         self.copied_cols = np.pad(np.arange(W), pw, mode=mode, **zeros)  # (Wp,)
-        # Windows are gathered once, already in the dtype they are multiplied in.
+        # Windows are gathered in the dtype they are multiplied in.
         self._dtype = product_dtype(self.padded, w, Cg * FH * FW, w.size * OH * OW)
         self._integers = x.dtype.kind in "iu" and w.dtype.kind in "iu"
         padded = self.padded.astype(self._dtype, copy=False)
-        self._patches = self._gather_windows(padded, OH, OW)  # (G, Cg, FH*FW, OH*OW)
+        # The gathered windows are the layer's largest array (a copy of the input for every
+        # cell of a window): not kept, since a session would hold them as long as it shows
+        # the layer, while only the readout's partial sums, on first use, read them again.
+        windows = self._gather_windows(padded, OH, OW)  # (G, Cg, FH*FW, OH*OW)
         weights = w.reshape(groups, K // groups, Cg * FH * FW)  # (G, K/G, Cg*FH*FW)
-        patches = self._patches.reshape(groups, Cg * FH * FW, OH * OW)  # a view
+        patches = windows.reshape(groups, Cg * FH * FW, OH * OW)  # a view
         # The same single contraction as conv2d: (K/G, Cg*FH*FW) @ (Cg*FH*FW, OH*OW) per group.
         output = matmul(weights, patches, self._dtype, self._integers).reshape(K, OH, OW)
         self.output = output + b[:, None, None]
@@ -154,11 +157,10 @@ class Convolution:
         G, (_, OH, OW) = self.groups, self.output.shape
         weights = self.w.reshape(G, K // G, Cg, FH * FW)  # (G, K/G, Cg, FH*FW)
         weights = weights.transpose(0, 2, 1, 3)  # (G, Cg, K/G, FH*FW)
+        padded = self.padded.astype(self._dtype, copy=False)
+        windows = self._gather_windows(padded, OH, OW)  # (G, Cg, FH*FW, OH*OW)
         # One matmul per channel keeps the channels apart, which conv2d never does.
-        sums = matmul(weights, self._patches, self._dtype, self._integers)  # (G, Cg, K/G, P)
-        # The gathered windows served the output and these sums: at the caps they are the
-        # layer's largest array, which a session would otherwise hold while it shows the layer.
-        self._patches = None
+        sums = matmul(weights, windows, self._dtype, self._integers)  # (G, Cg, K/G, P)
         # (G, Cg, K/G, P) -> (G, K/G, Cg, P) -> (K, Cg, OH, OW): a view when groups = 1
         return sums.transpose(0, 2, 1, 3).reshape(K, Cg, OH, OW)
 
