@@ -81,10 +81,10 @@ def _code_block(title: str, code: str, kind: str = "code") -> str:
 
 # What Share shows, with the page's own address and the demo's height put in by the browser,
 # which alone knows them (share.js).
-SRC, HEIGHT, POSTER = "@@SRC@@", "@@HEIGHT@@", "@@POSTER@@"
+SRC, WIDTH_PX, HEIGHT, WHY, POSTER = "@@SRC@@", "@@WIDTH@@", "@@HEIGHT@@", "@@WHY@@", "@@POSTER@@"
 IFRAME = (
-    f'<iframe src="{SRC}" title="Convolution demo" width="100%" height="{HEIGHT}"'
-    ' style="border: 0" loading="lazy"></iframe>'
+    f'<iframe src="{SRC}" title="Convolution demo" width="{WIDTH_PX}" height="{HEIGHT}"'
+    ' style="border: 0; max-width: 100%" loading="lazy"></iframe>'
 )
 SNIPPETS = (
     ("HTML", IFRAME),
@@ -98,8 +98,8 @@ def share_html() -> str:
     """The Share panel, its address and height still to be put in."""
     intro = (
         '<div class="what">This demo as it is on screen, without its settings, for a course '
-        f"page: an iframe {HEIGHT} px tall (the demo's height here; MyST's iframe keeps its own "
-        "16:9 frame, and takes the HTML too).</div>"
+        f"page: an iframe {WIDTH_PX} px wide (narrower where the page is) and {HEIGHT} px tall, "
+        f"{WHY} (MyST's iframe keeps its own 16:9 frame, and takes the HTML too).</div>"
     )
     poster = (
         '<div class="what">The step on screen as a picture, for a PDF or a slide: '
@@ -145,7 +145,7 @@ class Lesson:
         """Share writes its snippets for `demo` (its layout) when opened, and links the poster
         of the step its `slider` is on."""
         if "share" in self.buttons:
-            tokens = {"src": SRC, "height": HEIGHT, "poster": POSTER}
+            tokens = {"src": SRC, "width": WIDTH_PX, "height": HEIGHT, "why": WHY, "poster": POSTER}
             args = {
                 "div": self.divs["share"], "demo": demo, "slider": slider,
                 "template": share_html(), "tokens": tokens,

@@ -6,6 +6,7 @@ import io
 import re
 
 import numpy as np
+import pytest
 from support.cli import run_cli
 from support.reading import meta, origins, screen_point
 from support.serving import Page
@@ -107,9 +108,9 @@ def test_share_gives_an_iframe_of_the_demo_as_it_is_on_screen(server, page, brow
     page.open(server.url + "?seed=4&stride=1&padding_mode=replicate&autoplay=false")
     page.page.get_by_role("button", name="Share", exact=True).click()
     snippet = page.page.get_by_role("region", name="HTML snippet").inner_text()
-    (src,) = re.findall(r'<iframe src="([^"]+)" title="Convolution demo" width="100%"', snippet)
+    (src,) = re.findall(r'<iframe src="([^"]+)" title="Convolution demo" width="800"', snippet)
     height = int(re.findall(r'height="(\d+)"', snippet)[0])
-    assert 400 <= height <= 1200
+    assert 300 <= height <= 1200
     for dialect in ("MyST (mystmd, Jupyter Book 2)", "reStructuredText (Sphinx, Jupyter Book 1)",
                     "Quarto"):  # fmt: skip
         assert src in page.page.get_by_role("region", name=f"{dialect} snippet").inner_text()
@@ -124,6 +125,34 @@ def test_share_gives_an_iframe_of_the_demo_as_it_is_on_screen(server, page, brow
         np.testing.assert_array_equal(on_screen, expected)
     finally:
         embedded.page.close()
+
+
+@pytest.mark.parametrize("query", ["seed=1", "height=25&width=25&n_filters=5&stride=1&padding=1"])
+def test_shares_iframe_is_as_tall_as_the_demo_embedded_at_the_width_it_names(
+    server, browser, query
+):
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    try:
+        page = Page(context.new_page()).open(f"{server.url}?{query}&autoplay=false")
+        page.page.get_by_role("button", name="Share", exact=True).click()
+        page.page.get_by_text("the height it takes at that width").wait_for(timeout=30_000)
+        snippet = page.page.get_by_role("region", name="HTML snippet").inner_text()
+        (src, width, height) = re.findall(
+            r'<iframe src="([^"]+)" title="Convolution demo" width="(\d+)" height="(\d+)"', snippet
+        )[0]
+        # The iframe as a course page shows it: everything in view, nothing scrolled.
+        embedded = Page(context.new_page())
+        embedded.page.set_viewport_size({"width": int(width), "height": int(height)})
+        embedded.open(src.replace("&amp;", "&"))
+        sizes = embedded.page.evaluate(
+            "[document.documentElement.scrollHeight, innerHeight,"
+            " document.documentElement.scrollWidth, innerWidth]"
+        )
+        assert sizes[0] <= sizes[1] and sizes[2] <= sizes[3], sizes
+        toggle = embedded.page.get_by_role("button", name="Toggle Movement").bounding_box()
+        assert toggle["y"] + toggle["height"] <= int(height)
+    finally:
+        context.close()
 
 
 def test_the_offline_export_has_code_and_cost_but_nothing_to_share(tmp_path, page):
