@@ -1,5 +1,6 @@
 """What `panel serve app` does once per server process, before any visitor (Bokeh's hook for
-directory apps): a hardened log and error replies, compressed responses, only the BokehJS
+directory apps): a hardened log and error replies, session tokens measured before they are
+read (app/page/session_tokens.py), compressed responses, only the BokehJS
 bundles the page uses, no second check of each session's document, Bokeh's defaults kept
 (app/page/defaults.py), one BLAS thread (app/page/threads.py), what is loaded kept out of
 Python's collector, and the poster of one step at poster.png; and, as sessions close, what
@@ -8,6 +9,7 @@ they held reclaimed (app/page/collector.py)."""
 from __future__ import annotations
 
 import gc
+import logging
 from collections.abc import Callable
 
 from bokeh.resources import Resources
@@ -20,6 +22,7 @@ from app.page.collector import session_closed
 from app.page.defaults import remember_defaults
 from app.page.poster import PosterHandler
 from app.page.serving import harden_server
+from app.page.session_tokens import check_session_tokens
 from app.page.threads import one_blas_thread
 
 UNUSED_BUNDLES = ("bokeh-gl",)  # the demo draws on a canvas (Panel needs the tables bundle)
@@ -44,6 +47,10 @@ def on_server_loaded(server_context: BokehServerContext) -> None:
         if GZipContentEncoding not in server.transforms:
             server.add_transform(GZipContentEncoding)
         server.resources = _without_unused_bundles(server.resources)
+        # An error line, which every test that reads the log notices: without the check a
+        # client's token can freeze the server (the server still serves).
+        if check_session_tokens(server) == 0:
+            logging.getLogger(__name__).error("no websocket route found to check tokens on")
         # One step as a PNG, beside the app's page (Share links it).
         server.add_handlers(r".*", [(f"{server._prefix}/poster.png", PosterHandler)])
     # What is loaded by now (Python, Bokeh, Panel, this app: about 140,000 objects) lives as
