@@ -24,6 +24,7 @@ MAX_FRAMES = 400  # a GIF past this is no slide; the HTML export plays any lengt
 # holds a GIF at this cap to a size a slide deck takes).
 MAX_GIF_PIXELS = 250_000_000
 MAX_FRAME_SIZE = (1920, 1200)  # a projector's: larger pictures are drawn with smaller cells
+POSTER_SIZE = (3840, 2160)  # a 4K screen's: one frame for a page or a slide, as sharp as that
 FRAME_CELL_PX = 34  # large enough to read from the back of a lecture hall
 MIN_FRAME_CELL_PX = 16  # below this a cell's value no longer fits in it
 CAPTION_PX = 64
@@ -78,8 +79,9 @@ class FrameRenderer:
     caption: the figure's glyphs, in their order, with the scene's columns at that step."""
 
     def __init__(
-        self, scene: Scene, frames: int | None = None, figure: type[AnimatedFigure] | None = None
-    ) -> None:
+        self, scene: Scene, frames: int | None = None, figure: type[AnimatedFigure] | None = None,
+        size: tuple[int, int] = MAX_FRAME_SIZE,
+    ) -> None:  # fmt: skip
         self.scene = scene
         self.geometry = geometry = scene.geometry
         if figure is None:  # the figure of the layer the scene draws
@@ -89,7 +91,7 @@ class FrameRenderer:
         # Cells drawn larger than on screen, labels scaled with them; the more frames, the
         # smaller they may have to be.
         frames = len(scene) if frames is None else frames
-        self.scale = frame_scale(geometry.width, geometry.height, frames)
+        self.scale = frame_scale(geometry.width, geometry.height, frames, size)
         glyphs = [(r.data_source.name[prefix:], r.glyph) for r in drawn.figure.renderers
                   if isinstance(r, GlyphRenderer)]  # fmt: skip
         # Each glyph's properties read once: a Bokeh property costs microseconds a read.
@@ -221,17 +223,19 @@ class FrameRenderer:
         return image
 
 
-def frame_scale(width: float, height: float, frames: int) -> float:
+def frame_scale(
+    width: float, height: float, frames: int, size: tuple[int, int] = MAX_FRAME_SIZE
+) -> float:
     """Pixels a cell for a picture `width` x `height` cells wide and tall: FRAME_CELL_PX, or
-    less where the frame would not fit a projector or the GIF would pass MAX_GIF_PIXELS; a
+    less where the frame would not fit `size` or the GIF would pass MAX_GIF_PIXELS; a
     ValueError where that leaves cells too small to read."""
-    fits_screen = min((MAX_FRAME_SIZE[0] - 8) / width, MAX_FRAME_SIZE[1] / height)
+    fits_screen = min((size[0] - 8) / width, size[1] / height)
     # frames * (width*s + 8) * (height*s + CAPTION_PX) <= MAX_GIF_PIXELS, solved for s
     a, b = width * height, width * CAPTION_PX + 8 * height
     c = 8 * CAPTION_PX - MAX_GIF_PIXELS / frames
     fits_work = (-b + (b * b - 4 * a * c) ** 0.5) / (2 * a) if c < 0 else 0.0
     if fits_screen < MIN_FRAME_CELL_PX:
-        w, h = MAX_FRAME_SIZE
+        w, h = size
         raise ValueError(
             f"this picture is {width:.0f}x{height:.0f} cells: a frame of {w}x{h} would "
             f"draw them under {MIN_FRAME_CELL_PX} px, too small to read: choose a smaller "
@@ -252,13 +256,36 @@ def gif_bytes(scene: Scene, steps_per_second: float = 1.0) -> bytes:
     """Every step of a scene as one frame, looping, at the given pace."""
     if not 0.5 <= steps_per_second <= 50:
         raise ValueError(f"steps_per_second={steps_per_second} must be from 0.5 to 50")
-    if len(scene) > MAX_FRAMES:
-        raise ValueError(f"{len(scene)} steps is over the GIF cap of {MAX_FRAMES} frames")
+    _check_frames(len(scene))
     renderer = FrameRenderer(scene)
     buffer = io.BytesIO()
     frames = (renderer.frame(n) for n in range(len(scene)))  # drawn as they are written
     write_gif(frames, buffer, round(1000 / steps_per_second), COLOURS)
     return buffer.getvalue()
+
+
+def _check_frames(frames: int) -> None:
+    if frames > MAX_FRAMES:
+        raise ValueError(
+            f"{frames} steps is over the GIF cap of {MAX_FRAMES} frames: choose fewer steps (a "
+            "larger stride, fewer filters, a smaller input) or Download HTML, which plays any "
+            "length"
+        )
+
+
+def refusal(settings: DemoSettings, what: str) -> str:
+    """Why the GIF or the poster (`what`) of these settings would be refused, in the words
+    the refusal would use, or "" where it would be drawn: asked before either is offered."""
+    try:
+        scene = _drawable(settings, what)
+        frames = len(scene) if what == "GIF" else 1
+        if what == "GIF":
+            _check_frames(frames)
+        size = MAX_FRAME_SIZE if what == "GIF" else POSTER_SIZE
+        frame_scale(scene.geometry.width, scene.geometry.height, frames, size)
+    except ValueError as error:
+        return str(error)
+    return ""
 
 
 def _drawable(settings: DemoSettings, what: str) -> Scene:
@@ -271,7 +298,7 @@ def _drawable(settings: DemoSettings, what: str) -> Scene:
             f"the {what} draws a layer in a few flat colours and numbers; the {settings.built} "
             "layer's photographs need the HTML export, which plays it"
         )
-    return settings.scene(MAX_FRAME_SIZE)
+    return settings.scene(MAX_FRAME_SIZE if what == "GIF" else POSTER_SIZE)
 
 
 def settings_gif(settings: DemoSettings, steps_per_second: float = 1.0) -> bytes:
@@ -283,5 +310,6 @@ def settings_poster(settings: DemoSettings, step: int = 0) -> bytes:
     """One step of a demo's settings as a PNG, for a PDF or a slide."""
     scene = _drawable(settings, "poster")
     buffer = io.BytesIO()
-    FrameRenderer(scene, frames=1).frame(scene.clamp(step)).save(buffer, format="PNG")
+    frame = FrameRenderer(scene, frames=1, size=POSTER_SIZE).frame(scene.clamp(step))
+    frame.save(buffer, format="PNG")
     return buffer.getvalue()

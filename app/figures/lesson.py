@@ -81,7 +81,16 @@ def _code_block(title: str, code: str, kind: str = "code") -> str:
 
 # What Share shows, with the page's own address and the demo's height put in by the browser,
 # which alone knows them (share.js).
-SRC, WIDTH_PX, HEIGHT, WHY, POSTER = "@@SRC@@", "@@WIDTH@@", "@@HEIGHT@@", "@@WHY@@", "@@POSTER@@"
+SRC, WIDTH_PX, HEIGHT, WHY = "@@SRC@@", "@@WIDTH@@", "@@HEIGHT@@", "@@WHY@@"
+POSTER, POSTER_PART = "@@POSTER@@", "@@POSTER_PART@@"
+# The poster's sentence where one would be drawn, and where not, why (share.js chooses).
+POSTER_LINK = (
+    '<div class="what">The step on screen as a picture, for a PDF or a slide: '
+    f'<a href="{POSTER}" download="convolution-step.png">poster of this step (PNG)</a>, '
+    "or <code>python -m app poster FILE --step N</code> with the same settings.</div>"
+)
+NO_POSTER = '<div class="what">No poster of this picture: {why}.</div>'
+
 IFRAME = (
     f'<iframe src="{SRC}" title="Convolution demo" width="{WIDTH_PX}" height="{HEIGHT}"'
     ' style="border: 0; max-width: 100%" loading="lazy"></iframe>'
@@ -95,19 +104,14 @@ SNIPPETS = (
 
 
 def share_html() -> str:
-    """The Share panel, its address and height still to be put in."""
+    """The Share panel, its address, its height and its poster still to be put in."""
     intro = (
         '<div class="what">This demo as it is on screen, without its settings, for a course '
         f"page: an iframe {WIDTH_PX} px wide (narrower where the page is) and {HEIGHT} px tall, "
         f"{WHY} (MyST's iframe keeps its own 16:9 frame, and takes the HTML too).</div>"
     )
-    poster = (
-        '<div class="what">The step on screen as a picture, for a PDF or a slide: '
-        f'<a href="{POSTER}" download="convolution-step.png">poster of this step (PNG)</a>, '
-        "or <code>python -m app poster FILE --step N</code> with the same settings.</div>"
-    )
     snippets = "".join(_code_block(title, text, "snippet") for title, text in SNIPPETS)
-    return intro + snippets + poster
+    return intro + snippets + POSTER_PART
 
 
 def _count(count: Count) -> str:
@@ -136,6 +140,9 @@ class Lesson:
         self.code, self.cost = self.divs["code"], self.divs["cost"]
         self.layout = column(*self.divs.values(), name=f"{prefix}_lesson", styles=WIDTH)
         self._scene: Scene | None = None
+        # Why the poster of the picture on screen would be refused ("" where it would not):
+        # Share offers the poster, or says why not (share.js).
+        self.poster_refusal = Div(text="", visible=False, name=f"{prefix}_poster_refusal")
         # On a served page, what is closed is written when it opens, not at every repaint:
         # most visitors never open it, and each text sent costs the browser a render.
         for part in ("code", "cost"):
@@ -145,10 +152,12 @@ class Lesson:
         """Share writes its snippets for `demo` (its layout) when opened, and links the poster
         of the step its `slider` is on."""
         if "share" in self.buttons:
-            tokens = {"src": SRC, "width": WIDTH_PX, "height": HEIGHT, "why": WHY, "poster": POSTER}
+            tokens = {"src": SRC, "width": WIDTH_PX, "height": HEIGHT, "why": WHY,
+                      "poster": POSTER, "poster_part": POSTER_PART}  # fmt: skip
             args = {
                 "div": self.divs["share"], "demo": demo, "slider": slider,
-                "template": share_html(), "tokens": tokens,
+                "template": share_html(), "tokens": tokens, "poster_link": POSTER_LINK,
+                "no_poster": NO_POSTER, "refusal": self.poster_refusal,
             }  # fmt: skip
             code = f"{SHARE}\nif (cb_obj.active) fill_share()"
             self.buttons["share"].js_on_change("active", CustomJS(args=args, code=code))

@@ -13,6 +13,7 @@ import panel as pn
 import param
 from bokeh.layouts import column
 
+from app.exports.gif import refusal
 from app.figures import AnimatedFigure
 from app.figures.animated import NO_SQUEEZE, THEMES
 from app.figures.lesson import bring_into_view
@@ -70,6 +71,7 @@ class ConvolutionDemo(pn.viewable.Viewer):
         self._pending: set[str] = set()  # figures made after page load, shown a tick later
         self._live = False  # whether the page is served: figures made later start themselves
         self.sidebar: SettingsPanel | None = None  # made when the settings are first opened
+        self._refusal: tuple[object, str] = (None, "")  # the poster's, and the engine it was of
         # The demo comes first: on a narrow screen the settings go under it, and the keyboard
         # reaches Toggle Movement before every setting. Messages stand above the demo.
         self.messages = Messages(self.settings, notices=self.notices)
@@ -149,12 +151,22 @@ class ConvolutionDemo(pn.viewable.Viewer):
             figure = self._figure(view.prefix, view.figure)
             start = step if place == 0 else 0  # a twin from its start
             figure.update(view.scene, start, self.box, address, view.follows)
+            if place == 0 and self.write_url:  # Share offers the poster, or says why not
+                figure.lesson.poster_refusal.text = self._poster_refusal()
             self.notes[view.prefix].param.update(object=view.note, visible=bool(view.note))
         for prefix, figure in self.figures.items():
             if prefix not in self._pending:
                 figure.shown = prefix in self._shown
             if prefix not in self._shown:
                 self.notes[prefix].visible = False
+
+    def _poster_refusal(self) -> str:
+        """Why the poster of the settings on screen would be refused, asked once a layer
+        (a repaint for a new window size asks again of the same layer)."""
+        engine = self.settings.conv
+        if self._refusal[0] is not engine:
+            self._refusal = (engine, refusal(self.settings, "poster"))
+        return self._refusal[1]
 
     def _figure(self, prefix: str, kind: type[AnimatedFigure]) -> AnimatedFigure:
         """The figure called `prefix`, made and put on the stage on first use."""

@@ -7,6 +7,7 @@ import re
 
 import numpy as np
 import pytest
+from PIL import Image
 from support.cli import run_cli
 from support.reading import meta, origins, screen_point
 from support.serving import Page
@@ -184,3 +185,22 @@ def test_share_links_a_poster_of_the_step_on_screen_and_the_server_refuses_a_bad
     assert refused.status == 400
     assert refused.text() == "No poster: stride=0 is out of range: it must be from 1 to 8\n"
     assert "<" not in refused.text() and refused.headers["content-type"].startswith("text/plain")
+
+
+def test_share_offers_no_poster_the_server_would_refuse_and_says_why(server, page):
+    page.open(server.url + "?mode=image&seed=1&autoplay=false")
+    page.page.get_by_role("button", name="Share", exact=True).click()
+    page.page.get_by_text("No poster of this picture: the poster draws a layer in a few").wait_for()
+    assert page.page.get_by_role("link", name="poster of this step (PNG)").count() == 0
+    refused = page.page.request.get(server.url.replace("/app", "/poster.png?mode=image&seed=1"))
+    assert refused.status == 400 and "photographs need the HTML export" in refused.text()
+
+
+def test_the_students_poster_is_drawn_large_enough_to_read(server, page):
+    page.open(server.url + "?height=25&width=25&n_filters=5&stride=1&padding=1&seed=4&step=702")
+    page.page.get_by_role("button", name="Share", exact=True).click()
+    link = page.page.get_by_role("link", name="poster of this step (PNG)")
+    answer = page.page.request.get(link.get_attribute("href").replace("&amp;", "&"))
+    assert answer.status == 200
+    picture = Image.open(io.BytesIO(answer.body()))
+    assert picture.size[0] > 1920  # its 127 cells across at a readable size, wider than a GIF

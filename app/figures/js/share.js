@@ -2,7 +2,9 @@
 // a person paused on, which the address keeps). Args: div (the panel), demo (the demo's
 // layout, measured embedded for the iframe's height), slider (the step on screen), template
 // (the panel from lesson.py), tokens (what stands in the template for the address, the
-// iframe's width and height, why that height, and the poster's address).
+// iframe's width and height, why that height, and the poster's sentence), poster_link and
+// no_poster (that sentence where a poster would be drawn, and where not), refusal (a Div
+// whose text is why the server would refuse this picture's poster, or empty).
 
 function escape_html(text) {
   const entities = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}
@@ -33,8 +35,11 @@ function write_share(address, height, why) {
   poster.search = window.location.search
   poster.searchParams.delete("embed")
   poster.searchParams.set("step", String(slider.value))
+  const why_not = refusal.text
+  const poster_part = why_not ? no_poster.replace("{why}", escape_html(why_not)) : poster_link
   // The template is HTML, so the addresses go in escaped (their & as &amp;).
-  div.text = template.replaceAll(tokens.src, escape_html(address.toString()))
+  div.text = template.replaceAll(tokens.poster_part, poster_part)
+    .replaceAll(tokens.src, escape_html(address.toString()))
     .replaceAll(tokens.width, String(NAMED_WIDTH))
     .replaceAll(tokens.height, String(height))
     .replaceAll(tokens.why, escape_html(why))
