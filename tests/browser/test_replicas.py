@@ -3,35 +3,9 @@ browser stays on one replica by its cookie, the browsers are spread over both, a
 moves and repaints through the balancer. The replicas are containers of the image where Docker
 runs, `panel serve app` processes otherwise."""
 
-import os
-import shutil
-import subprocess
-
 import pytest
-from support.serving import ROOT, Page, Server, answers, free_port, stop_group
-
-CONFIG = ROOT / "static" / "haproxy.cfg"
-
-
-class Balancer:
-    """HAProxy in the foreground, in its own session, on `port`."""
-
-    def __init__(self, replicas: list[str], port: int) -> None:
-        if shutil.which("haproxy") is None:
-            pytest.fail("haproxy is missing: the test command installs Debian's haproxy")
-        self.url = f"http://127.0.0.1:{port}/app"
-        env = {**os.environ, "FRONTEND": f"127.0.0.1:{port}"}
-        env |= {f"REPLICA_{name}": address for name, address in zip("AB", replicas, strict=True)}
-        self.process = subprocess.Popen(
-            ["haproxy", "-f", str(CONFIG), "-db"], env=env, start_new_session=True,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        if not answers(self.url, self.process, seconds=30):
-            self.stop()
-            raise RuntimeError("haproxy did not start")
-
-    def stop(self) -> None:
-        stop_group(self.process)
+from support.balancer import Balancer
+from support.serving import Page, Server, free_port
 
 
 @pytest.fixture
