@@ -20,7 +20,10 @@ from app.layers import DemoSettings
 from app.page.notice import Notice
 
 MAX_WAITING = 3  # exports waiting for the worker; more are refused with a message
-FORGET_S = 30  # a file's bytes stay in the session this long after it was sent
+# A file's bytes stay in the session this long after they were sent. The browser has them as
+# soon as that message arrives, and the message that forgets them follows it on the same
+# websocket; the delay is a margin, not a need.
+FORGET_S = 5
 log = logging.getLogger("app")
 
 
@@ -74,7 +77,12 @@ class Download(pn.widgets.FileDownload):
         super()._sync_data(fileobj)
         doc = pn.state.curdoc
         if doc is not None and doc.session_context is not None:
-            doc.add_timeout_callback(lambda: self.param.update(data=None), FORGET_S * 1000)
+            doc.add_timeout_callback(self._forget, FORGET_S * 1000)
+
+    def _forget(self) -> None:
+        # The empty string is "no file" to the page's model (Bokeh's String, its default) and
+        # to its view, which makes a link only from data that is not empty; None is refused.
+        self.data = ""
 
 
 class Downloads(pn.viewable.Viewer):
