@@ -1,16 +1,11 @@
-"""Downloads drawn in a worker process: a GIF takes seconds of work that, on the server's own
-event loop, would keep every other visitor waiting. One export is drawn at a time, a few wait
-their turn, and the rest are told to come back."""
+"""Download HTML and Download GIF, drawn in the downloads' worker (app/page/workers.py): a
+GIF takes seconds of work that, on the server's own event loop, would keep every other visitor
+waiting."""
 
 from __future__ import annotations
 
-import asyncio
 import io
 import logging
-import multiprocessing
-import os
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 
 import panel as pn
 import param
@@ -18,52 +13,13 @@ import param
 from app.exports.jobs import choices_of, render
 from app.layers import DemoSettings
 from app.page.notice import Notice
+from app.page.workers import DOWNLOADS
 
-MAX_WAITING = 3  # exports waiting for the worker; more are refused with a message
 # A file's bytes stay in the session this long after they were sent. The browser has them as
 # soon as that message arrives, and the message that forgets them follows it on the same
 # websocket; the delay is a margin, not a need.
 FORGET_S = 5
 log = logging.getLogger("app")
-
-
-def _yield_to_server() -> None:
-    """The worker draws at a lower priority: where cores are few, the server's visitors
-    come first and the export takes longer."""
-    os.nice(10)
-
-
-class Exports:
-    """This server process's worker, started on the first export (spawned, not forked: a
-    fork would copy the server's sessions and threads)."""
-
-    def __init__(self) -> None:
-        self._pool: ProcessPoolExecutor | None = None
-        self.waiting = 0
-
-    async def draw(self, kind: str, choices: dict[str, object], step: int = 0) -> bytes:
-        """The export's bytes, drawn off the event loop; a ValueError says why it is refused."""
-        if self.waiting >= MAX_WAITING:
-            raise ValueError(
-                f"the server is drawing {self.waiting} other downloads: try again in a minute"
-            )
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(
-                1, mp_context=multiprocessing.get_context("spawn"), initializer=_yield_to_server
-            )
-        self.waiting += 1
-        try:
-            return await asyncio.get_running_loop().run_in_executor(
-                self._pool, render, kind, choices, step
-            )
-        except BrokenProcessPool:
-            self._pool = None  # the worker died (out of memory?): the next export starts one
-            raise ValueError("the worker drawing downloads stopped: try again") from None
-        finally:
-            self.waiting -= 1
-
-
-EXPORTS = Exports()
 
 
 class Download(pn.widgets.FileDownload):
@@ -107,10 +63,13 @@ class Downloads(pn.viewable.Viewer):
         self._layout = pn.Column(buttons, self.status, self.message, margin=0)
 
     async def _export(self, kind: str) -> io.BytesIO | None:
+        if self.status.text:  # one page, one download at a time: the queue is everyone's
+            self.message.text = f"No {kind.upper()}: the last download is still being drawn"
+            return None
         self.message.text = ""
         self.status.text = f"Drawing the {kind.upper()}..."
         try:
-            data = await EXPORTS.draw(kind, choices_of(self.settings))
+            data = await DOWNLOADS.run(render, kind, choices_of(self.settings))
         except ValueError as error:
             log.warning("refused a %s download: %s", kind, error)
             self.message.text = f"No {kind.upper()}: {error}"
