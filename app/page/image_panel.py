@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
 
 import panel as pn
@@ -10,6 +11,7 @@ import param
 from app.page.notice import Notice
 from app.page.upload import PictureUpload
 from app.page.widgets import Choice, switch
+from app.page.workers import PICTURES
 from app.settings import Settings
 from app.settings.pictures import decode_picture, kernel
 
@@ -45,6 +47,9 @@ class ImagePanel(pn.viewable.Viewer):
         self.upload.param.watch(self._uploaded, "encoded")
         self.upload.param.watch(self._refused, "refused")
         self.message = Notice()
+        self.status = Notice(kind="info")
+        self._newest: tuple[str, bytes] | None = None  # the last file sent, until it is read
+        self._reading = asyncio.Lock()  # one file of this page read at a time
         depends = [s.param.kernel, s.param.across_channels, s.param.seed, s.param.kernel_height,
                    s.param.kernel_width]  # fmt: skip
         table = pn.pane.HTML(pn.bind(lambda *args: kernel_table(s), *depends), width=300)
@@ -52,6 +57,7 @@ class ImagePanel(pn.viewable.Viewer):
             Choice.from_param(s.param.picture, width=145),
             pn.pane.Markdown("Or your own picture (scaled down to 32x32):", margin=(0, 10)),
             self.upload,
+            self.status,
             self.message,
             Choice.from_param(s.param.kernel, width=145),
             switch(s, "across_channels"),
@@ -64,17 +70,33 @@ class ImagePanel(pn.viewable.Viewer):
         if event.new:
             self.message.text = event.new[:200]
 
-    def _uploaded(self, event: param.parameterized.Event) -> None:
+    async def _uploaded(self, event: param.parameterized.Event) -> None:
         if not event.new:
             return
+        name = self.upload.filename[:60] or "the file"
         try:
-            pixels = decode_picture(self.upload.data)
+            data = self.upload.data
         except ValueError as error:
-            name = self.upload.filename[:60] or "the file"
             self.message.text = f"{name}: {error}. The previous picture stays."
             return
         finally:
             self.upload.encoded = ""  # the bytes are not kept twice; the same file may come again
+        self._newest = sent = (name, data)
+        # A large picture takes a while to read, in the pictures' worker: files sent meanwhile
+        # wait, and only the newest of them is read (the others would be replaced at once).
+        async with self._reading:
+            if self._newest is not sent:
+                return
+            self.message.text, self.status.text = "", f"Reading {name}..."
+            try:
+                pixels = await PICTURES.run(decode_picture, data)
+            except ValueError as error:
+                self.message.text = f"{name}: {error}. The previous picture stays."
+                return
+            finally:
+                self.status.text = ""
+                if self._newest is sent:
+                    self._newest = None
         self.message.text = ""
         self.settings.param.update(upload=pixels, picture="upload")
 

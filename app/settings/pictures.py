@@ -8,7 +8,9 @@ from __future__ import annotations
 import io
 import re
 import warnings
+from collections.abc import Callable
 from importlib.resources import files
+from typing import TypeVar
 
 import numpy as np
 from PIL import Image, UnidentifiedImageError
@@ -19,6 +21,7 @@ MAX_UPLOAD_BYTES = 5_000_000
 MAX_UPLOAD_PIXELS = 25_000_000  # decoded size: a small file can unpack to a huge image
 UPLOAD_FORMATS = ("PNG", "JPEG")
 UPLOAD_MODES = ("1", "L", "LA", "P", "RGB", "RGBA", "CMYK", "YCbCr")
+T = TypeVar("T")
 
 KERNELS = {
     "identity": [[0, 0, 0], [0, 1, 0], [0, 0, 0]],
@@ -50,32 +53,20 @@ def decode_picture(data: bytes) -> np.ndarray:
         )
     if not data:
         raise ValueError("the file is empty")
-    try:
-        with warnings.catch_warnings():
-            # Pillow warns from 89 megapixels; the cap below, far under that, says more.
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
-            if image.format not in UPLOAD_FORMATS:
-                raise ValueError(f"a {image.format} image: upload a PNG or a JPEG")
-            if image.width * image.height > MAX_UPLOAD_PIXELS:
-                raise ValueError(
-                    f"{image.width}x{image.height} pixels, over the cap of {MAX_UPLOAD_PIXELS}"
-                )
-            if image.mode not in UPLOAD_MODES:
-                raise ValueError(
-                    f"pixel mode {image.mode} (16-bit or floating point) is not supported: "
-                    "save it as 8-bit RGB or greyscale"
-                )
-            image.draft("RGB", (PICTURE_SIDE * 4, PICTURE_SIDE * 4))  # JPEGs decode smaller
-            image.load()
-    except Image.DecompressionBombError as error:  # past twice Pillow's limit: no image at all
-        pixels = re.search(r"\((\d+) pixels\)", str(error))
-        size = f"{pixels.group(1)} pixels" if pixels else "too many pixels"
-        raise ValueError(f"{size}, over the cap of {MAX_UPLOAD_PIXELS}") from None
-    except UnidentifiedImageError:
-        raise ValueError("the file is not a PNG or JPEG image that can be read") from None
-    except (OSError, SyntaxError) as error:
-        raise ValueError(f"the image is damaged and cannot be read ({error})") from None
+    image = _read(lambda: Image.open(io.BytesIO(data)))
+    if image.format not in UPLOAD_FORMATS:
+        raise ValueError(f"a {image.format} image: upload a PNG or a JPEG")
+    if image.width * image.height > MAX_UPLOAD_PIXELS:
+        raise ValueError(
+            f"{image.width}x{image.height} pixels, over the cap of {MAX_UPLOAD_PIXELS}"
+        )
+    if image.mode not in UPLOAD_MODES:
+        raise ValueError(
+            f"pixel mode {image.mode} (16-bit or floating point) is not supported: "
+            "save it as 8-bit RGB or greyscale"
+        )
+    image.draft("RGB", (PICTURE_SIDE * 4, PICTURE_SIDE * 4))  # JPEGs decode smaller
+    _read(image.load)
     if image.mode in ("LA", "RGBA", "P"):
         # Transparent pixels over white, as an image viewer shows them.
         image = image.convert("RGBA")
@@ -84,6 +75,33 @@ def decode_picture(data: bytes) -> np.ndarray:
     image = image.convert("RGB")
     image.thumbnail((PICTURE_SIDE, PICTURE_SIDE), Image.Resampling.LANCZOS)
     return np.asarray(image, dtype=np.int64).transpose(2, 0, 1).copy()  # (3, H, W)
+
+
+def _read(action: Callable[[], T]) -> T:
+    """What Pillow's `action` returns, or a ValueError that says in the demo's words why the
+    file cannot be read (Pillow's own name its internals)."""
+    try:
+        with warnings.catch_warnings():
+            # Pillow warns from 89 megapixels; the cap, far under that, says more.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            return action()
+    except Image.DecompressionBombError as error:  # past twice Pillow's limit: no image at all
+        pixels = re.search(r"\((\d+) pixels\)", str(error))
+        size = f"{pixels.group(1)} pixels" if pixels else "too many pixels"
+        raise ValueError(f"{size}, over the cap of {MAX_UPLOAD_PIXELS}") from None
+    except UnidentifiedImageError:
+        raise ValueError("the file is not a PNG or JPEG image that can be read") from None
+    except ValueError as error:
+        # Pillow's caps on what a PNG carries beside its pixels: its text chunks (comments,
+        # metadata), which the demo never reads.
+        if "text" not in str(error).lower():
+            raise ValueError("the image is damaged and cannot be read") from None
+        raise ValueError(
+            "the PNG carries more text (comments, metadata) than a picture file needs: "
+            "save the picture again without its metadata"
+        ) from None
+    except (OSError, SyntaxError) as error:
+        raise ValueError(f"the image is damaged and cannot be read ({error})") from None
 
 
 def kernel(name: str, seed: int, size: tuple[int, int] = (3, 3)) -> np.ndarray:

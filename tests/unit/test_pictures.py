@@ -4,17 +4,24 @@ import io
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, PngImagePlugin
 from scipy.signal import correlate2d
 
 from app.layers import DemoSettings
 from app.settings.pictures import KERNELS, PICTURES, decode_picture, kernel, picture
 
 
-def encoded(image: Image.Image, format: str = "PNG") -> bytes:
+def encoded(image: Image.Image, format: str = "PNG", **options: object) -> bytes:
     buffer = io.BytesIO()
-    image.save(buffer, format=format)
+    image.save(buffer, format=format, **options)
     return buffer.getvalue()
+
+
+def with_text(text: str) -> PngImagePlugin.PngInfo:
+    """A PNG's compressed text chunk (zTXt) holding `text`."""
+    notes = PngImagePlugin.PngInfo()
+    notes.add_text("Comment", text, zip=True)
+    return notes
 
 
 def test_every_shipped_picture_is_a_32x32_rgb_array_of_bytes():
@@ -51,6 +58,12 @@ def test_grey_and_transparent_uploads_become_rgb_over_white():
         (b"", "the file is empty"),
         (b"\x89PNG\r\n\x1a\n" + b"\0" * 6_000_000, "6.0 MB, over the 5 MB cap"),
         (encoded(Image.new("RGB", (40, 40)))[:-30], "damaged"),
+        # Zipped text beside the pixels, past what Pillow unzips: 4 MB of a comment.
+        pytest.param(
+            encoded(Image.new("RGB", (4, 4)), pnginfo=with_text("notes " * 700_000)),
+            "more text (comments, metadata) than a picture file needs",
+            id="zipped-text",
+        ),
     ],
 )
 def test_bad_uploads_are_refused_with_what_is_wrong(data, words):
