@@ -414,6 +414,7 @@ class AnimatedFigure:
                 readout=self.readout, slider=self.slider, speed=self.speed, toggle=self.toggle,
                 kernel_note=self.kernel_note,
                 finished=self.finished, demo=self.layout, figure=self.figure,
+                settings_open=self.settings_toggle,
                 contract={
                     **CONTRACT, "aside_px": self.aside_px, "autoplay": self.autoplay,
                     "controls_px": self.controls_px,
@@ -449,6 +450,8 @@ class AnimatedFigure:
         )
         self.on_change(self.speed, "value", "if (state.timer !== null) play()")
         self.on_change(self.finished, "active", "render(state.n)")
+        if self.settings_toggle is not None:  # open, the settings stand beside if they fit
+            self.on_change(self.settings_toggle, "active", "report_box()")
         self.on_change(self.sources["meta"], "data", "on_new_arrays()")
         self.on_change(self.layout, "visible", "on_shown()")
         self.on_event(self.figure, "tap", "on_cell_tap(cb_obj)")

@@ -32,6 +32,10 @@ from app.settings.query import (
 )  # fmt: skip
 
 REVEAL_MS = 100  # a figure made after the page loaded is shown this long after it arrives
+BESIDE_FROM_PX = 1280  # a window this wide keeps the settings beside the demo (reach.js)
+ASIDE_CSS = f"""@media (min-width: {BESIDE_FROM_PX}px) {{
+  :host {{ position: sticky; top: 0; max-height: 100vh; overflow-y: auto; }}
+}}"""
 SIDEBAR_PX = 340  # the settings' column, with its margins, beside the demo on a wide screen
 LEAST_BOX_PX, MOST_BOX_PX = 200, 4000  # what a browser's report of its room is held to
 
@@ -77,9 +81,15 @@ class ConvolutionDemo(pn.viewable.Viewer):
         self.messages = Messages(self.settings, notices=self.notices)
         self.stage = pn.Column(self.messages, styles=NO_SQUEEZE, margin=0)
         # The settings' place, beside or under the demo (a layout is never left empty).
-        self.aside = pn.Column(pn.Spacer(height=0), visible=False, margin=0)
-        # What is opened is brought into view: under the demo, it may lie past the fold.
-        self.aside.jscallback(visible=bring_into_view("cb_obj", "cb_obj.visible"))
+        # Beside the demo (reach.js keeps room for them on a laptop and wider), the settings
+        # scroll within the window's height and the demo stays in view; under it (a phone),
+        # they are brought into view.
+        self.aside = pn.Column(
+            pn.Spacer(height=0), visible=False, margin=0, stylesheets=[ASIDE_CSS]
+        )
+        self.aside.jscallback(
+            visible=bring_into_view("cb_obj", f"cb_obj.visible && innerWidth < {BESIDE_FROM_PX}")
+        )
         default = LAYERS[DemoSettings.param.mode.default].figure
         self._figure(default.PREFIX, default)
         if self.embed:

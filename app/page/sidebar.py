@@ -16,6 +16,8 @@ from app.page.widgets import Choice, Radio, switch
 from app.settings import AXES, SETTINGS
 from app.settings.query import parse_value
 
+# The six layers' buttons in two rows, within the settings' width.
+WRAPPED_BUTTONS_CSS = ".bk-btn-group { flex-wrap: wrap; row-gap: 4px; }"
 SIZES = ("height", "width", "depth", "n_filters", "kernel_height", "kernel_width")
 # Every other switch and menu of the settings, under the sizes, each shown for the layers that
 # read it: a layer's own settings need no line here. (The rest have places of their own above.)
@@ -105,7 +107,9 @@ class SettingsPanel(pn.viewable.Viewer):
             pn.Row(new_values, reset),
             Downloads(s),
             self.seed,
-            Radio.from_param(s.param.mode, label="Layer"),
+            Radio.from_param(
+                s.param.mode, label="Layer", width=310, stylesheets=[WRAPPED_BUTTONS_CSS]
+            ),
             pn.Column(ImagePanel(s), visible=self._reads("picture")),
             Radio.from_param(s.param["values"], label="Values", visible=self._reads("values")),
             self._grid(SIZES[:4]),

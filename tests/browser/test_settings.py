@@ -277,7 +277,8 @@ def test_a_larger_picture_gets_a_larger_figure_with_every_cell_on_it(server, pag
             "() => { const m = Bokeh.documents[0].get_model_by_name('conv_meta').data;"
             f" return m.K[0] === {K} && m.OH[0] === {OH} }}"
         )
-        geometry = settings.scene().geometry
+        # Placed for the box the page reported (narrower while the settings stand beside it).
+        geometry = settings.scene((meta(page, "box_width"), meta(page, "box_height"))).geometry
         size = [
             int(geometry.width * geometry.cell_px) + 8,
             int(geometry.height * geometry.cell_px) + 8,
@@ -303,10 +304,9 @@ def test_settings_open_on_request_in_view_and_keep_what_was_chosen(server, brows
         assert stride.count() == 0
         assert page.page.get_by_role("button", name="New values").count() == 0
         page.open_settings()
-        # Under the demo on a laptop: brought into view, not left past the fold.
-        page.page.wait_for_function("() => window.scrollY > 200")
+        # Beside the demo on a laptop: in view, the page not scrolled away from the demo.
         top = stride.evaluate("el => el.getBoundingClientRect().top")
-        assert 0 <= top < 768
+        assert 0 <= top < 768 and page.page.evaluate("scrollY") == 0
         stride.select_option("1")
         page.page.wait_for_function(
             "() => Bokeh.documents[0].get_model_by_name('conv_meta').data.OH[0] === 5"
@@ -324,5 +324,33 @@ def test_settings_open_on_request_in_view_and_keep_what_was_chosen(server, brows
         page.page.mouse.click(x, y)
         page.page.get_by_role("textbox", name="New value").wait_for()
         assert stride.is_visible() and page.errors == []
+    finally:
+        context.close()
+
+
+def test_on_a_laptop_the_settings_open_beside_the_demo_and_keep_it_in_view(server, browser):
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    try:
+        page = Page(context.new_page())
+        page.open(f"{server.url}?height=25&width=25&n_filters=5&stride=1&padding=1&seed=4")
+        page.open_settings()
+        in_view = """(el) => { const r = el.getBoundingClientRect();
+          return r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight && r.right <= innerWidth }"""
+        figure = "Bokeh.index.find_one(model).el"
+        page.page.wait_for_function(
+            f"() => {{ const model = Bokeh.documents[0].get_model_by_name('conv_figure');"
+            f" return ({in_view})({figure}) }}"
+        )  # the picture placed again, narrower, beside the settings
+        new_values = page.page.get_by_role("button", name="New values")
+        assert new_values.evaluate(in_view)
+        assert page.page.get_by_role("button", name="Toggle Movement").evaluate(in_view)
+        # Changing a setting further down keeps the demo where it is.
+        page.page.get_by_role("combobox", name="Filters").select_option("4")
+        page.page.wait_for_function(
+            "() => Bokeh.documents[0].get_model_by_name('conv_meta').data.K[0] === 4"
+        )
+        assert page.model("conv_figure", f"({in_view})({figure})")
+        assert page.page.evaluate("scrollY") == 0
+        assert page.errors == []
     finally:
         context.close()

@@ -16,8 +16,9 @@
 // keys are the scene's sizes and the contract of app/scene/blocks.py: block_slices,
 // block_biases and block_outputs index `origins`, cell_weights and cell_biases index `cells`),
 // figure, readout, slider, speed, toggle, finished, demo (the demo's layout, hidden while another
-// mode is on screen), edit (the cell last tapped, for the server's cell editor), contract
-// (constants shared with the server: padding_cell).
+// mode is on screen), settings_open (the Settings toggle; null where the page has none), edit
+// (the cell last tapped, for the server's cell editor), contract (constants shared with the
+// server: padding_cell).
 //
 // Changes made here to data and widgets never travel to the server (the one exception is a
 // tapped cell's name, which the cell editor needs): data arrays are edited in place and

@@ -33,18 +33,22 @@ function announce() {
 // The controls' column beside the figure, with its margins (wider with ?zoom=, its readout too).
 const CONTROLS_PX = contract.controls_px + 16
 const LEAST_FIGURE_PX = 360  // a figure narrower than this takes the width, controls below
-const SETTINGS_FIGURE_PX = 780  // the settings stand beside where the figure keeps this much
+const SETTINGS_FIGURE_PX = 780  // the settings' room is kept beside where the figure keeps this
+const LEAST_BESIDE_PX = 560  // and while they are open, where it keeps this much
 
 function report_box() {
   // The pixels this window leaves the figure: the server fits the picture's cells to them.
-  // Beside the demo, a wide page keeps its settings (contract.aside_px); the controls sit
-  // beside the figure while both fit, under it otherwise. Coarse steps: resizing a window
-  // by a few pixels repaints nothing.
+  // Beside the demo, a wide page keeps room for its settings (contract.aside_px), and a
+  // laptop's while they are open, so that the demo stays in view as they change it; the
+  // controls sit beside the figure while both fit, under it otherwise. Coarse steps:
+  // resizing a window by a few pixels repaints nothing.
   const view = typeof Bokeh === "undefined" ? null : Bokeh.index.find_one(demo)
   if (view == null || !demo.visible) return
   const page = document.documentElement.clientWidth
   let width = page - 24
-  if (contract.aside_px > 0 && width - contract.aside_px >= CONTROLS_PX + SETTINGS_FIGURE_PX) {
+  const room = width - contract.aside_px - CONTROLS_PX
+  if (contract.aside_px > 0
+      && (room >= SETTINGS_FIGURE_PX || (settings_open?.active && room >= LEAST_BESIDE_PX))) {
     width -= contract.aside_px
   }
   if (width - CONTROLS_PX >= LEAST_FIGURE_PX) width -= CONTROLS_PX
