@@ -21,7 +21,10 @@ ENV PATH=/home/demo/venv/bin:$PATH PORT=5006 ALLOWED_ORIGINS=localhost:5006 NUM_
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
   CMD python3 -c "import os, urllib.request; urllib.request.urlopen(f'http://127.0.0.1:{os.environ[\"PORT\"]}/liveness', timeout=4)"
 # Sessions whose page was fetched but whose websocket never came are dropped after a minute.
-CMD ["sh", "-c", "set -f; origins=''; for origin in $(echo \"$ALLOWED_ORIGINS\" | tr ',' ' '); do origins=\"$origins --allow-websocket-origin=$origin\"; done; exec panel serve /home/demo/convolution-demo/app --address 0.0.0.0 --port \"$PORT\" --num-procs \"$NUM_PROCS\" --liveness --unused-session-lifetime 60000 --check-unused-sessions 10000 $origins"]
+# BOKEH_SECRET_KEY (not set here; `bokeh secret` makes one, the same for every replica) signs
+# sessions: no client can then hand the server a token of its own. BEHIND_PROXY, set to anything,
+# takes a visitor's address from X-Real-Ip: only behind a proxy that writes it (haproxy.cfg).
+CMD ["sh", "-c", "set -f; origins=''; for origin in $(echo \"$ALLOWED_ORIGINS\" | tr ',' ' '); do origins=\"$origins --allow-websocket-origin=$origin\"; done; exec panel serve /home/demo/convolution-demo/app --address 0.0.0.0 --port \"$PORT\" --num-procs \"$NUM_PROCS\" --liveness --unused-session-lifetime 60000 --check-unused-sessions 10000 ${BOKEH_SECRET_KEY:+--session-ids signed} ${BEHIND_PROXY:+--use-xheaders} $origins"]
 
 RUN useradd --create-home --uid 10001 demo
 USER demo
