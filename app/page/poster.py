@@ -3,7 +3,7 @@ The Share panel links it with the page's own settings and the step on screen; an
 for it with any query, in a loop too. So the server's loop only reads the query: a client
 asking too often is told when to come back, a query that does not parse gets a plain-text
 line naming what does not fit, and the layer is built and drawn in the posters' own worker
-(app/page/workers.py), whose short queue refuses the rest."""
+(app/page/workers.py), whose short queue asks the rest to come back too."""
 
 from __future__ import annotations
 
@@ -44,7 +44,9 @@ class PosterHandler(RequestHandler):
             parse_step(step, MAX_STEPS)  # its text now; its range once the layer is built
             png = await POSTERS.run(poster_of_address, values, step)
         except BusyError as error:
-            return self._refuse(str(error), 503, BUSY_RETRY_S)
+            # 429 rather than 503: too many posters asked for is the clients' doing, not a
+            # fault of the server's, and its log keeps errors for faults.
+            return self._refuse(str(error), 429, BUSY_RETRY_S)
         except ValueError as error:
             return self._refuse(str(error))
         self.set_header("Content-Type", "image/png")

@@ -58,5 +58,5 @@ class Worker:
 
 
 DOWNLOADS = Worker("the server is drawing {waiting} other downloads: try again in a minute", 3)
-POSTERS = Worker("the server is drawing {waiting} other posters: try again in a minute", 2)
+POSTERS = Worker("the server is drawing {waiting} other posters: try again in a moment", 2)
 PICTURES = Worker("the server is reading {waiting} other pictures: try again in a moment", 4)
