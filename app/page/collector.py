@@ -10,18 +10,35 @@ When sessions close, a moment after the last one, everything is handed back for 
 pass that reclaims what they held (and whatever cycles were frozen with them), and what
 survives is frozen again; such passes come at most once each ten seconds, so that visitors
 coming and going all the time cost the server no more than Python's own passes would.
+
+After that pass, the C library is asked to hand the memory it keeps free back to the system
+(glibc's malloc_trim): without it, the heap of a server whose sessions have closed stays as
+large as it was when they were held, and a flood of sessions at the caps leaves the process
+that large for good (tests/bench_memory.py reads both).
 """
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import time
+from collections.abc import Callable
 
 from tornado.ioloop import IOLoop
 
 RECLAIM_AFTER_S = 2.0  # Bokeh closes idle sessions in batches: one pass for a batch
 LEAST_BETWEEN_S = 10.0  # a full pass with 200 sessions held takes about a second
 
+
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's malloc_trim, or None where the C library has none (musl, macOS)."""
+    try:
+        return ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return None
+
+
+MALLOC_TRIM = _malloc_trim()
 _reclaim_pending = False
 _last_reclaim = float("-inf")  # time.monotonic() of the last full pass
 
@@ -48,3 +65,5 @@ def _reclaim() -> None:
     gc.unfreeze()
     gc.collect()
     gc.freeze()
+    if MALLOC_TRIM is not None:
+        MALLOC_TRIM(0)  # every arena's free pages, not only the top of the main heap
