@@ -309,10 +309,18 @@ class AnimatedFigure:
             width=self.controls_px,
         )  # fmt: skip
         # The figure pans inside its own box where even its smallest cells are wider than the
-        # window; the controls go under it where they do not fit beside it.
-        pans = column(self.figure, styles={"overflow-x": "auto", "max-width": "calc(100vw - 24px)"})
+        # window, with a button under it that says so and pans it (shown then alone: pan.js);
+        # the controls go under it where they do not fit beside it.
+        self.pan = Button(
+            label="Show the right of the picture ▶", name=f"{prefix}_pan", visible=False,
+            stylesheets=touch,
+        )  # fmt: skip
+        pans = column(
+            self.figure, self.pan,
+            styles={"overflow-x": "auto", "max-width": "calc(100vw - 24px)"},
+        )  # fmt: skip
         self.layout = row(pans, controls, name=f"{prefix}_demo", styles=WRAPS)
-        self.lesson.share_from(self.layout, self.slider)
+        self.lesson.share_from(self.layout, self.slider, self.sources["meta"])
         if theme == "dark":
             self._darken()
         self._connect()
@@ -349,13 +357,14 @@ class AnimatedFigure:
 
     def update(
         self, scene: Scene, step: int = 0, box: tuple[int, int] | None = None, address: str = "",
-        follows: str = "",
+        follows: str = "", poster_refusal: str = "",
     ) -> None:  # fmt: skip
         """Repaints every source for a new scene at `step`, placed for `box` (the pixels the
         browser leaves the figure, as the page last reported them); `meta` goes last, as its
         change is what makes the browser redraw. A figure that keeps the page's address writes
         `address` (the settings' query) into it (controls.js). A figure that `follows` another
-        (its prefix) goes to the same window whenever that one steps, and never moves alone."""
+        (its prefix) goes to the same window whenever that one steps, and never moves alone.
+        Share offers the poster of the step on screen, or says `poster_refusal`."""
         step = scene.clamp(step)
         data = scene.sources(step, self.write_url)
         meta = data.pop("meta")
@@ -363,6 +372,7 @@ class AnimatedFigure:
             meta["box_width"], meta["box_height"] = [box[0]], [box[1]]
         if self.write_url:
             meta["address"] = [address]
+            meta["poster_refusal"] = [poster_refusal]
         meta["follows"] = [follows]
         for name, columns in data.items():
             self.send(name, columns)
@@ -414,7 +424,7 @@ class AnimatedFigure:
                 readout=self.readout, slider=self.slider, speed=self.speed, toggle=self.toggle,
                 kernel_note=self.kernel_note,
                 finished=self.finished, demo=self.layout, figure=self.figure,
-                settings_open=self.settings_toggle,
+                settings_open=self.settings_toggle, pan=self.pan,
                 contract={
                     **CONTRACT, "aside_px": self.aside_px, "autoplay": self.autoplay,
                     "controls_px": self.controls_px,
@@ -444,6 +454,7 @@ class AnimatedFigure:
         self.on_event(self.toggle, "button_click", "toggle_movement()")
         self.on_event(self.back, "button_click", "go(state.n - 1)")
         self.on_event(self.forward, "button_click", "go(state.n + 1)")
+        self.on_event(self.pan, "button_click", "pan_across()")
         # A person scrubbing wants to look, so the slider pauses the movement.
         self.on_change(
             self.slider, "value", "if (cb_obj.value - 1 !== state.n) go(cb_obj.value - 1)"

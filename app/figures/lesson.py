@@ -140,24 +140,22 @@ class Lesson:
         self.code, self.cost = self.divs["code"], self.divs["cost"]
         self.layout = column(*self.divs.values(), name=f"{prefix}_lesson", styles=WIDTH)
         self._scene: Scene | None = None
-        # Why the poster of the picture on screen would be refused ("" where it would not):
-        # Share offers the poster, or says why not (share.js).
-        self.poster_refusal = Div(text="", visible=False, name=f"{prefix}_poster_refusal")
         # On a served page, what is closed is written when it opens, not at every repaint:
         # most visitors never open it, and each text sent costs the browser a render.
         for part in ("code", "cost"):
             self.buttons[part].on_change("active", lambda attr, old, new: self._write())
 
-    def share_from(self, demo: object, slider: object) -> None:
+    def share_from(self, demo: object, slider: object, meta: object) -> None:
         """Share writes its snippets for `demo` (its layout) when opened, and links the poster
-        of the step its `slider` is on."""
+        of the step its `slider` is on, or says why the server would refuse it (`meta`'s
+        poster_refusal)."""
         if "share" in self.buttons:
             tokens = {"src": SRC, "width": WIDTH_PX, "height": HEIGHT, "why": WHY,
                       "poster": POSTER, "poster_part": POSTER_PART}  # fmt: skip
             args = {
                 "div": self.divs["share"], "demo": demo, "slider": slider,
                 "template": share_html(), "tokens": tokens, "poster_link": POSTER_LINK,
-                "no_poster": NO_POSTER, "refusal": self.poster_refusal,
+                "no_poster": NO_POSTER, "meta": meta,
             }  # fmt: skip
             code = f"{SHARE}\nif (cb_obj.active) fill_share()"
             self.buttons["share"].js_on_change("active", CustomJS(args=args, code=code))

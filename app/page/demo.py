@@ -160,9 +160,9 @@ class ConvolutionDemo(pn.viewable.Viewer):
         for place, view in enumerate(views):
             figure = self._figure(view.prefix, view.figure)
             start = step if place == 0 else 0  # a twin from its start
-            figure.update(view.scene, start, self.box, address, view.follows)
-            if place == 0 and self.write_url:  # Share offers the poster, or says why not
-                figure.lesson.poster_refusal.text = self._poster_refusal()
+            # Share offers the poster of the layer's own figure, or says why not.
+            refused = self._poster_refusal() if place == 0 and self.write_url else ""
+            figure.update(view.scene, start, self.box, address, view.follows, refused)
             self.notes[view.prefix].param.update(object=view.note, visible=bool(view.note))
         for prefix, figure in self.figures.items():
             if prefix not in self._pending:

@@ -6,7 +6,7 @@ screen reader gets each line as a table."""
 
 import numpy as np
 import pytest
-from support.serving import address
+from support.serving import Page, address
 
 from app.layers import DemoSettings
 from app.scene.style import format_values
@@ -108,14 +108,48 @@ LAYERS = {
 }
 
 
+SIZES = {
+    "laptop": ((1366, 768), {}),
+    "large screen": ((1920, 1080), {}),
+    "course iframe": ((800, 700), {"embed": "true"}),
+    "phone": ((390, 844), {}),
+}
+# The figure's box on the page, and the page's width against the window's.
+FIGURE_BOX = """(() => { const r = Bokeh.index.find_one(model).el.getBoundingClientRect();
+  return [r.left, r.right, document.documentElement.scrollWidth, innerWidth] })()"""
+
+
+@pytest.mark.parametrize("where", SIZES)
 @pytest.mark.parametrize("mode", LAYERS)
-def test_every_layers_close_up_is_its_step_by_hand(server, page, mode):
+def test_every_layers_close_up_is_its_step_by_hand_on_every_screen(server, browser, mode, where):
     demo, lines = LAYERS[mode]
-    page.open(address(server, mode=mode, seed=SEED, step=STEP + 1, autoplay="false"), demo=demo)
-    layer = DemoSettings(mode=mode, seed=SEED).conv
-    assert page.step(demo) == STEP
-    shown = page.model(f"{demo}_readout", LINES)
-    assert shown == [[list(part) for part in line] for line in lines(layer, STEP)]
-    assert page.model(f"{demo}_readout", SMALLEST_NUMBER_PX) >= 14
-    assert len(page.model(f"{demo}_readout", SPOKEN)) == len(shown)
-    assert page.errors == []
+    size, extra = SIZES[where]
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    try:
+        page = Page(context.new_page())
+        query = dict(mode=mode, seed=SEED, step=STEP + 1, autoplay="false", **extra)
+        page.open(address(server, **query), demo=demo)
+        layer = DemoSettings(mode=mode, seed=SEED).conv
+        assert page.step(demo) == STEP
+        shown = page.model(f"{demo}_readout", LINES)
+        assert shown == [[list(part) for part in line] for line in lines(layer, STEP)]
+        assert page.model(f"{demo}_readout", SMALLEST_NUMBER_PX) >= 14
+        assert len(page.model(f"{demo}_readout", SPOKEN)) == len(shown)
+        # The whole picture across the window, or a button under it that pans to the rest;
+        # and the page never scrolls sideways.
+        left, right, page_width, window = page.model(f"{demo}_figure", FIGURE_BOX)
+        assert page_width <= window and 0 <= left
+        pan = page.page.get_by_role("button", name="Show the right of the picture")
+        if right > window:
+            pan.click()
+            page.page.get_by_role("button", name="Show the left of the picture").wait_for()
+            page.page.wait_for_function(
+                f"() => {{ const model = Bokeh.documents[0].get_model_by_name('{demo}_figure');"
+                " const r = Bokeh.index.find_one(model).el.getBoundingClientRect();"
+                " return r.right <= innerWidth + 1 }"
+            )  # the picture's right edge, its output, in view
+        else:
+            assert pan.count() == 0 or not pan.is_visible()
+        assert page.errors == []
+    finally:
+        context.close()

@@ -184,6 +184,35 @@ function fit_frame() {
   }
 }
 
+function panned_box() {
+  // The box the figure pans in (its parent column), or null before the page has laid it out.
+  const view = typeof Bokeh === "undefined" ? null : Bokeh.index.find_one(figure)
+  return view?.parent?.el ?? null
+}
+
+function offer_pan() {
+  // Where the picture is wider than its box, the button under it says so and which way the
+  // rest lies; elsewhere it is hidden.
+  const box = panned_box()
+  if (box == null) return
+  const wider = box.scrollWidth > box.clientWidth + 2
+  const at_right = box.scrollLeft >= (box.scrollWidth - box.clientWidth) / 2
+  const label = at_right ? "◀ Show the left of the picture" : "Show the right of the picture ▶"
+  if (pan.visible !== wider || pan.label !== label) pan.setv({visible: wider, label}, {sync: false})
+  if (!state.pan_listened) {
+    state.pan_listened = true
+    box.addEventListener("scroll", () => offer_pan(), {passive: true})
+  }
+}
+
+function pan_across() {
+  // To the far side of the picture from where it is.
+  const box = panned_box()
+  if (box == null) return
+  const at_right = box.scrollLeft >= (box.scrollWidth - box.clientWidth) / 2
+  box.scrollTo({left: at_right ? 0 : box.scrollWidth, behavior: "smooth"})
+}
+
 function resize_in_place(view) {
   // A figure's new size laid out where it stands: its own box (:host width and height), the
   // flex basis its container gives it, and so on up while a container's size is a number;
@@ -225,6 +254,7 @@ function on_new_arrays() {
     figure.setv({hold_render: false}, {sync: false})
   }
   reveal()
+  offer_pan()
   follow()
   // Written in the frame that paints the new arrays, the address slowed that frame
   // (history.replaceState): it waits until the changes stop.
@@ -362,6 +392,7 @@ function start() {
   name_sliders()
   listen()
   report_box()
+  offer_pan()
   announce()
   if (!state.hint && following() === null) play()  // a demo that follows moves with it alone
   show_moving()
@@ -374,6 +405,7 @@ function on_shown() {
     render(Math.min(state.n, sizes().N - 1))
     listen()
     report_box()
+    offer_pan()
     if (!still() && following() === null) play()
   } else {
     stop()

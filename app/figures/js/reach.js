@@ -95,7 +95,7 @@ function listen() {
   let pending = null
   window.addEventListener("resize", () => {
     clearTimeout(pending)
-    pending = setTimeout(report_box, 200)
+    pending = setTimeout(() => { report_box(); offer_pan() }, 200)
   })
 }
 

@@ -3,8 +3,8 @@
 // layout, measured embedded for the iframe's height), slider (the step on screen), template
 // (the panel from lesson.py), tokens (what stands in the template for the address, the
 // iframe's width and height, why that height, and the poster's sentence), poster_link and
-// no_poster (that sentence where a poster would be drawn, and where not), refusal (a Div
-// whose text is why the server would refuse this picture's poster, or empty).
+// no_poster (that sentence where a poster would be drawn, and where not), meta (the figure's
+// sizes, whose poster_refusal says why the server would refuse this picture's poster).
 
 function escape_html(text) {
   const entities = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}
@@ -35,7 +35,7 @@ function write_share(address, height, why) {
   poster.search = window.location.search
   poster.searchParams.delete("embed")
   poster.searchParams.set("step", String(slider.value))
-  const why_not = refusal.text
+  const why_not = meta.data.poster_refusal?.[0] ?? ""
   const poster_part = why_not ? no_poster.replace("{why}", escape_html(why_not)) : poster_link
   // The template is HTML, so the addresses go in escaped (their & as &amp;).
   div.text = template.replaceAll(tokens.poster_part, poster_part)
