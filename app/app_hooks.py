@@ -3,8 +3,9 @@ directory apps): a hardened log and error replies, session tokens measured befor
 read (app/page/session_tokens.py), compressed responses, only the BokehJS
 bundles the page uses, no second check of each session's document, Bokeh's defaults kept
 (app/page/defaults.py), one BLAS thread (app/page/threads.py), what is loaded kept out of
-Python's collector, and the poster of one step at poster.png; and, as sessions close, what
-they held reclaimed (app/page/collector.py)."""
+Python's collector, the poster of one step at poster.png, and the page's request refused
+before a session is built where the server is full (app/page/gate.py); and, as sessions
+close, what they held reclaimed (app/page/collector.py)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from tornado.web import GZipContentEncoding
 
 from app.page.collector import session_closed
 from app.page.defaults import remember_defaults
+from app.page.gate import install_gate
 from app.page.poster import PosterHandler
 from app.page.serving import harden_server
 from app.page.session_tokens import check_session_tokens
@@ -53,6 +55,7 @@ def on_server_loaded(server_context: BokehServerContext) -> None:
             logging.getLogger(__name__).error("no websocket route found to check tokens on")
         # One step as a PNG, beside the app's page (Share links it).
         server.add_handlers(r".*", [(f"{server._prefix}/poster.png", PosterHandler)])
+        install_gate(server, server_context)  # a visitor past the caps is refused before a session
     # What is loaded by now (Python, Bokeh, Panel, this app: about 140,000 objects) lives as
     # long as the process; Python's collector still read all of it at every full collection,
     # one each few sessions built (a tenth of a session's CPU). Frozen, it reads what sessions

@@ -3,7 +3,7 @@
 import panel as pn
 
 from app import ConvolutionDemo
-from app.page.admission import admit
+from app.page.admission import admit, follow
 from app.page.collector import session_built
 from app.page.serving import local_dist
 
@@ -24,4 +24,5 @@ else:
     pn.state.curdoc.template_variables["dark"] = demo.theme == "dark"
     pn.state.curdoc.template_variables["subtitle"] = demo.settings.layer.summary
     demo.servable(title="Convolution demo", location=False)
+    follow(pn.state.curdoc, demo.settings)  # the session's place grows with what it shows
 session_built()  # held as long as the session: out of the collector's full passes
