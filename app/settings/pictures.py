@@ -21,6 +21,7 @@ MAX_UPLOAD_BYTES = 5_000_000
 MAX_UPLOAD_PIXELS = 25_000_000  # decoded size: a small file can unpack to a huge image
 UPLOAD_FORMATS = ("PNG", "JPEG")
 UPLOAD_MODES = ("1", "L", "LA", "P", "RGB", "RGBA", "CMYK", "YCbCr")
+DAMAGED = "the image is damaged and cannot be read: save it again, or choose another file"
 T = TypeVar("T")
 
 KERNELS = {
@@ -95,13 +96,13 @@ def _read(action: Callable[[], T]) -> T:
         # Pillow's caps on what a PNG carries beside its pixels: its text chunks (comments,
         # metadata), which the demo never reads.
         if "text" not in str(error).lower():
-            raise ValueError("the image is damaged and cannot be read") from None
+            raise ValueError(DAMAGED) from None
         raise ValueError(
             "the PNG carries more text (comments, metadata) than a picture file needs: "
             "save the picture again without its metadata"
         ) from None
-    except (OSError, SyntaxError) as error:
-        raise ValueError(f"the image is damaged and cannot be read ({error})") from None
+    except (OSError, SyntaxError):
+        raise ValueError(DAMAGED) from None
 
 
 def kernel(name: str, seed: int, size: tuple[int, int] = (3, 3)) -> np.ndarray:
