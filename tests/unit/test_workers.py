@@ -4,6 +4,7 @@ import asyncio
 import time
 
 import pytest
+from support.loops import run_alone
 
 from app.page.allowance import Allowance
 from app.page.workers import BusyError, Worker
@@ -21,7 +22,7 @@ def test_a_full_queue_refuses_and_another_kind_of_work_still_runs():
         return await asyncio.gather(*jobs, return_exceptions=True), posters_left
 
     try:
-        answers, posters_left = asyncio.run(flood_then_download())
+        answers, posters_left = run_alone(flood_then_download())
     finally:
         for worker in (posters, downloads):
             if worker._pool is not None:
