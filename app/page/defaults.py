@@ -180,30 +180,30 @@ def _collect_external_resources(self: Resources, resource_attr: Any) -> list[str
     return list(_collected[key])
 
 
+# What this module replaces: (owner, attribute, this module's function).
+REPLACED = (
+    (PropertyDescriptor, "_get_default", _get_default),
+    (PropertyDescriptor, "__set__", _set),
+    (PropertyDescriptor, "has_unstable_default", _has_unstable_default),
+    (HasProps, "themed_values", _themed_values),
+    (HasProps, "apply_theme", _apply_theme),
+    (bokeh.model.util, "visit_value_and_its_immediate_references", _visit),
+    (Resources, "_collect_external_resources", _collect_external_resources),
+)
+BOKEHS = {(owner, name): getattr(owner, name) for owner, name, _ in REPLACED}
+
+
 def remember_defaults() -> None:
     """Makes every Bokeh model of this process keep its classes' immutable defaults and build
     no default model that it is given another for; and Bokeh keep its other per-class answers
     (above)."""
-    PropertyDescriptor._get_default = _get_default
-    PropertyDescriptor.__set__ = _set
-    PropertyDescriptor.has_unstable_default = _has_unstable_default
-    HasProps.themed_values = _themed_values
-    HasProps.apply_theme = _apply_theme
-    bokeh.model.util.visit_value_and_its_immediate_references = _visit
-    Resources._collect_external_resources = _collect_external_resources
+    for owner, name, ours in REPLACED:
+        setattr(owner, name, ours)
 
 
 def forget_defaults() -> None:
     """Bokeh's own way again (for a test that compares the two)."""
-    PropertyDescriptor._get_default = _bokeh_get_default
-    PropertyDescriptor.__set__ = _bokeh_set
-    PropertyDescriptor.has_unstable_default = _bokeh_has_unstable_default
-    HasProps.themed_values = _bokeh_themed_values
-    HasProps.apply_theme = _bokeh_apply_theme
-    bokeh.model.util.visit_value_and_its_immediate_references = _bokeh_visit
-    Resources._collect_external_resources = _bokeh_collect
+    for owner, name, _ in REPLACED:
+        setattr(owner, name, BOKEHS[owner, name])
     _collected.clear()
     _unstable.clear()
-    _kept.clear()
-    _empty.clear()
-    _model_defaults.clear()
