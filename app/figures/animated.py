@@ -40,7 +40,7 @@ from bokeh.plotting import figure
 from app.figures.lesson import Lesson
 from app.scene import Scene
 from app.scene.blocks import PADDING_CELL, Geometry
-from app.scene.style import MARKS, OUTPUT, UNREACHED
+from app.scene.style import CELL, MARKS, OUTPUT, UNREACHED
 
 SCRIPTS = files("app.figures") / "js"
 CONTROLS = (SCRIPTS / "controls.js").read_text()
@@ -161,6 +161,38 @@ class Draw:
         name: str | None = None,
     ) -> GlyphRenderer:  # fmt: skip
         return self._add(ImageRGBA(image=image, x=x, y=y, dw=dw, dh=dh), source, name)
+
+    def fills(self, sources: dict[str, ColumnDataSource], fills: dict[str, str]) -> None:
+        """Each kind of cell (a source of `fills`) a flat rectangle of its colour."""
+        for name, colour in fills.items():
+            self.rect("x", "y", CELL, CELL, source=sources[name], fill_color=colour,
+                      line_color=None)  # fmt: skip
+
+    def values(
+        self, sources: dict[str, ColumnDataSource], columns: dict[str, str], prefix: str
+    ) -> list[GlyphRenderer]:
+        """Numbers centred in their cells: a glyph for each source of `columns`, reading the
+        column it names (the figure hides them where cells are too small to read)."""
+        style = {"text_font": value("monospace"), "text_align": "center",
+                 "text_baseline": "middle"}  # fmt: skip
+        return [
+            self.text(
+                "x", "y", text=column, source=sources[name], name=f"{prefix}_{name}_glyph", **style
+            )
+            for name, column in columns.items()
+        ]
+
+    def outlines(
+        self, sources: dict[str, ColumnDataSource], marks: dict[str, tuple], prefix: str,
+        sides: tuple[object, object] = (CELL, CELL),
+    ) -> None:  # fmt: skip
+        """The window, the filter and the output cell (`marks`: colour, width and dash by
+        source), outlined over the cells: a cell each, or `sides` read from the source."""
+        for name, (colour, width, dash) in marks.items():
+            self.rect(
+                "x", "y", *sides, source=sources[name], fill_alpha=0, line_color=colour,
+                line_width=width, line_dash=dash, name=f"{prefix}_{name}_glyph",
+            )  # fmt: skip
 
 
 # The end of a layer's script: which action the browser called it for. An event carries its
