@@ -16,6 +16,19 @@ from app.settings.pictures import KERNELS, PICTURES
 SEED_MAX = 2**31 - 1
 
 
+def axis_pair(
+    default: int, bounds: tuple[int, int], label: str, rows: str
+) -> tuple[param.Integer, param.Integer]:
+    """A setting for the rows, which the columns take too until separate_axes, and the
+    columns' own (its `_cols` twin)."""
+    return (
+        param.Integer(default, bounds=bounds, label=f"{label} (rows)",
+                      doc=f"{rows} (and columns, until separate_axes)"),
+        param.Integer(default, bounds=bounds, label=f"{label} (columns)",
+                      doc="The columns' own, once separate_axes"),
+    )  # fmt: skip
+
+
 class Settings(param.Parameterized):
     """Everything that defines one demo, as a person chooses it."""
 
@@ -30,16 +43,8 @@ class Settings(param.Parameterized):
     kernel_height = param.Integer(3, bounds=(1, 11), label="Kernel height", doc="Filter rows")
     kernel_width = param.Integer(3, bounds=(1, 11), label="Kernel width", doc="Filter columns")
     # Every setting with a `_cols` twin is set for rows and columns alike until separate_axes.
-    stride = param.Integer(
-        2, bounds=(1, 8), label="Stride (rows)",
-        doc="Rows between windows (and columns, until separate_axes)",
-    )  # fmt: skip
-    stride_cols = param.Integer(2, bounds=(1, 8), label="Stride (columns)")
-    padding = param.Integer(
-        1, bounds=(0, 5), label="Padding (rows)",
-        doc="Rows added above and below (and columns, until separate_axes)",
-    )  # fmt: skip
-    padding_cols = param.Integer(1, bounds=(0, 5), label="Padding (columns)")
+    stride, stride_cols = axis_pair(2, (1, 8), "Stride", "Rows between windows")
+    padding, padding_cols = axis_pair(1, (0, 5), "Padding", "Rows added above and below")
     padding_mode = param.Selector(
         default="zeros", objects=["zeros", "reflect", "replicate", "circular"],
         label="Padding mode",
@@ -47,16 +52,14 @@ class Settings(param.Parameterized):
         "circular (padding at most the input's size); the transposed, backward and pooling "
         "layers take zeros",
     )  # fmt: skip
-    dilation = param.Integer(
-        1, bounds=(1, 5), label="Dilation (rows)",
-        doc="Rows from one tap to the next: 1 is an ordinary convolution (the notes' dilation 0)",
+    dilation, dilation_cols = axis_pair(
+        1, (1, 5), "Dilation",
+        "Rows from one tap to the next: 1 is an ordinary convolution (the notes' dilation 0)",
     )  # fmt: skip
-    dilation_cols = param.Integer(1, bounds=(1, 5), label="Dilation (columns)")
-    output_padding = param.Integer(
-        0, bounds=(0, 7), label="Output padding (rows)",
-        doc="Transposed only: rows added at the bottom; must be below stride or dilation",
+    output_padding, output_padding_cols = axis_pair(
+        0, (0, 7), "Output padding",
+        "Transposed only: rows added at the bottom; must be below stride or dilation",
     )  # fmt: skip
-    output_padding_cols = param.Integer(0, bounds=(0, 7), label="Output padding (columns)")
     equivalent = param.Boolean(
         False, label="Show the equivalent direct convolution",
         doc="Transposed only: zeros inserted, kernel flipped, stride 1, side by side",
