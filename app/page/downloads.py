@@ -10,8 +10,10 @@ import logging
 import panel as pn
 import param
 
+from app.exports.gif import refusal
 from app.exports.jobs import choices_of, render
 from app.layers import DemoSettings
+from app.page.deferred import Deferred
 from app.page.notice import Notice
 from app.page.workers import DOWNLOADS
 
@@ -50,17 +52,27 @@ class Downloads(pn.viewable.Viewer):
         super().__init__(settings=settings, **params)
         self.status = Notice(kind="info")
         self.message = Notice()
+        # A GIF the server would refuse is not offered: the page says why in its place.
+        self.no_gif = Notice(kind="info")
+        self.gif = Download(
+            callback=self._gif, filename="convolution-demo.gif", label="Download GIF",
+            description="Every step as a frame, for slides", width=150,
+        )  # fmt: skip
         buttons = pn.Row(
             Download(
                 callback=self._html, filename="convolution-demo.html", label="Download HTML",
                 description="This demo as one file that plays offline", width=150,
             ),
-            Download(
-                callback=self._gif, filename="convolution-demo.gif", label="Download GIF",
-                description="Every step as a frame, for slides", width=150,
-            ),
+            self.gif,
         )  # fmt: skip
-        self._layout = pn.Column(buttons, self.status, self.message, margin=0)
+        self._layout = pn.Column(buttons, self.no_gif, self.status, self.message, margin=0)
+        self._offer_gif()
+        settings.param.watch(Deferred(self._offer_gif), "conv")
+
+    def _offer_gif(self) -> None:
+        why = refusal(self.settings, "GIF") if not self.settings.error else ""
+        self.gif.disabled = bool(why)
+        self.no_gif.text = f"No GIF of this demo: {why}." if why else ""
 
     async def _export(self, kind: str) -> io.BytesIO | None:
         if self.status.text:  # one page, one download at a time: the queue is everyone's

@@ -8,7 +8,14 @@ import pytest
 from PIL import Image
 from support.cli import run_cli
 
-from app.exports.gif import MAX_FRAME_SIZE, FrameRenderer, gif_bytes, settings_gif
+from app.exports.gif import (
+    MAX_FRAME_SIZE,
+    FrameRenderer,
+    gif_bytes,
+    refusal,
+    settings_gif,
+    settings_poster,
+)
 from app.layers import DemoSettings
 from app.scene import ConvolutionScene
 
@@ -142,3 +149,23 @@ def test_every_layer_of_flat_colours_has_a_gif_with_its_green_cells_where_the_st
                 for left, top, right, bottom in boxes)
             for r, c in zip(rows[::50], cols[::50], strict=True)
         )  # fmt: skip
+
+
+STUDENT = dict(height=25, width=25, n_filters=5, stride=1, padding=1)
+
+
+@pytest.mark.parametrize(
+    ("settings", "what"),
+    [({}, "GIF"), (STUDENT, "GIF"), ({"mode": "image"}, "GIF"), (STUDENT, "poster"),
+     ({"mode": "image"}, "poster")],
+)  # fmt: skip
+def test_what_is_offered_is_what_is_drawn_and_a_refusal_is_said_in_its_own_words(settings, what):
+    demo = DemoSettings(seed=1, **settings)
+    why = refusal(demo, what)
+    draw = settings_gif if what == "GIF" else settings_poster
+    if why:
+        with pytest.raises(ValueError) as refused:
+            draw(demo)
+        assert str(refused.value) == why
+    else:
+        assert len(draw(demo)) > 1000
