@@ -120,6 +120,26 @@ def test_a_projector_zooms_the_cells_and_the_readout_and_nothing_scrolls_sideway
     assert font >= 14 and zoomed_tall >= 1.4 * tall, "the readout's numbers grow with them"
 
 
+def test_zoomed_on_a_laptop_the_readout_is_whole_and_nothing_scrolls_sideways(server, browser):
+    page, context = opened(browser, server, (1366, 768), "?seed=1&autoplay=false&zoom=1.5")
+    try:
+        sideways, _ = page.page.evaluate(SCROLLS)
+        assert sideways <= 0
+        # Every line of the readout laid out in full (the page scrolls down to its end).
+        clipped = page.model(
+            "conv_readout",
+            "(() => { const view = Bokeh.index.find_one(model);"
+            " return [view.el.scrollHeight - view.el.clientHeight,"
+            " view.markup_el.scrollHeight - view.markup_el.clientHeight] })()",
+        )
+        assert clipped == [0, 0]
+        note = page.page.get_by_text("The channels' dot products are added, with the bias")
+        note.scroll_into_view_if_needed()
+        assert note.is_visible()
+    finally:
+        context.close()
+
+
 def pixels(png: bytes) -> np.ndarray:
     """A screenshot's pixels, (rows, cols, 3) as signed integers."""
     return np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
