@@ -12,6 +12,7 @@ product), so the root errs on the side of more memory, never less.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
 
@@ -23,15 +24,15 @@ from app.settings.query import parse_settings
 # The resident memory one more session added to a server (MB), at the layer's defaults and at
 # its caps (CAPS), as `python tests/bench_memory.py` last read it: "+" names a shown twin.
 HELD_MB: dict[str, tuple[float, float]] = {
-    "convolution": (1.3, 6.6),
-    "transposed": (1.6, 7.1),
-    "transposed+equivalent": (3.0, 14.2),
-    "image": (1.9, 2.3),
-    "im2col": (2.1, 26.0),
-    "backward": (2.1, 7.8),
-    "backward+dx_as_convolution": (3.1, 15.6),
-    "pooling": (1.5, 3.4),
-    "pooling+compare": (2.5, 8.8),
+    "convolution": (1.4, 7.8),
+    "transposed": (2.3, 9.1),
+    "transposed+equivalent": (3.6, 13.2),
+    "image": (1.1, 1.1),
+    "im2col": (2.4, 23.4),
+    "backward": (2.1, 3.8),
+    "backward+dx_as_convolution": (3.4, 14.2),
+    "pooling": (2.3, 2.3),
+    "pooling+compare": (3.8, 10.5),
 }
 PICTURE_SIDE = 32  # the image layer's pictures are 32x32, three channels
 PICTURE_CHANNELS = 3
@@ -92,17 +93,21 @@ def work(settings: Settings) -> tuple[int, int]:
     return K * OH * OW, K * OH * OW * (C // G) * FH * FW
 
 
+@functools.cache
+def _reference_work(row: str) -> tuple[tuple[int, int], tuple[int, int]]:
+    """The work of `row` at its defaults and at its caps."""
+    defaults = {name: value for name, value in CAPS[row].items()
+                if name == "mode" or isinstance(value, bool)}  # fmt: skip
+    return work(Settings(**defaults)), work(Settings(**CAPS[row]))
+
+
 def session_cost_mb(settings: Settings) -> float:
     """What a session showing these settings holds, in MB (an estimate that errs high)."""
     row = row_of(settings)
     least, most = HELD_MB[row]
-    defaults = Settings(**{name: value for name, value in CAPS[row].items()
-                           if name == "mode" or isinstance(value, bool)})  # fmt: skip
     shares = [
         max(0, asked - default) / max(1, caps - default)
-        for asked, default, caps in zip(
-            work(settings), work(defaults), work(Settings(**CAPS[row])), strict=True
-        )
+        for asked, default, caps in zip(work(settings), *_reference_work(row), strict=True)
     ]
     return least + (most - least) * math.sqrt(max(shares))
 

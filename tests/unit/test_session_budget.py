@@ -24,7 +24,8 @@ def test_a_row_costs_its_measured_default_and_caps_and_between_them_in_between(r
     assert session_cost_mb(Settings(**CAPS[row])) == pytest.approx(most)
     halfway = {**CAPS[row], "depth": 8, "n_filters": 8, "kernel_height": 5, "kernel_width": 5}
     halfway |= {"padding": 2, "stride": 2}
-    assert least < session_cost_mb(Settings(**halfway)) < most
+    between = session_cost_mb(Settings(**halfway))
+    assert least < between < most or least == between == most
 
 
 def test_a_query_the_demo_would_refuse_costs_what_the_page_shows_instead():
