@@ -11,9 +11,17 @@ import argparse
 import sys
 from pathlib import Path
 
+from app.figures.animated import QUESTIONS
 from app.layers import DemoSettings
 from app.settings import SETTINGS
-from app.settings.query import parse_settings, parse_step
+from app.settings.query import (
+    MOST_EVERY,
+    parse_every,
+    parse_settings,
+    parse_some,
+    parse_step,
+    parse_switch,
+)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -33,6 +41,10 @@ def parser() -> argparse.ArgumentParser:
                 help=f"{parameter.doc or parameter.label} ({bounds or 'true/false'})",
             )  # fmt: skip
     export.add_argument("--step", default="1", help="the step shown first, from 1")
+    export.add_argument("--predict", default="false", help="ask before each step (true/false)")
+    export.add_argument("--ask", default=",".join(QUESTIONS),
+                        help=f"Predict's questions, any of {','.join(QUESTIONS)}")  # fmt: skip
+    export.add_argument("--every", default="1", help=f"ask at every Nth step, 1 to {MOST_EVERY}")
     poster.add_argument("--step", default="1", help="the step drawn, from 1")
     return main
 
@@ -56,13 +68,19 @@ def main(argv: list[str] | None = None) -> int:
     if args.command in ("export", "poster"):
         from app.exports.gif import settings_poster
         from app.exports.html import standalone_html
+        from app.figures.animated import Predict
 
         try:
             step = parse_step(args.step, len(settings.conv))
             if args.command == "poster":
                 args.output.write_bytes(settings_poster(settings, step))
             else:
-                args.output.write_text(standalone_html(settings, step), encoding="utf-8")
+                predict = Predict(
+                    parse_switch("--predict", args.predict),
+                    parse_some("--ask", args.ask, QUESTIONS),
+                    parse_every(args.every),
+                )
+                args.output.write_text(standalone_html(settings, step, predict), encoding="utf-8")
         except ValueError as error:
             return fail([str(error)])
     else:

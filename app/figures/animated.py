@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
@@ -45,6 +46,7 @@ from app.scene.style import CELL, MARKS, OUTPUT, UNREACHED
 SCRIPTS = files("app.figures") / "js"
 CONTROLS = (SCRIPTS / "controls.js").read_text()
 REACH = (SCRIPTS / "reach.js").read_text()
+PREDICT = (SCRIPTS / "predict.js").read_text()
 READOUT_CSS = (files("app.figures") / "readout.css").read_text()
 DARK_CSS = (files("app.figures") / "dark.css").read_text()
 THEMES = ("light", "dark")
@@ -208,6 +210,7 @@ ACTIONS[event !== null ? `${event.event_name}:${event.origin?.name ?? ""}` : cb_
 # What every layer's browser code defines for the shared controls (js/controls.js says how).
 LAYER_INTERFACE = (
     "locate", "place_highlights", "fill_outputs", "readout_html", "describe", "cell_at",
+    "question_value",
 )  # fmt: skip
 
 
@@ -222,8 +225,8 @@ def needs(name: str) -> list[str]:
 
 @cache
 def script(name: str) -> str:
-    """A layer's browser code: the shared controls and reach, then every file its script
-    `name` needs, as each declares, and the script itself, each once."""
+    """A layer's browser code: the shared controls, reach and predict, then every file its
+    script `name` needs, as each declares, and the script itself, each once."""
     joined: list[str] = []
 
     def join(file: str) -> None:
@@ -233,7 +236,8 @@ def script(name: str) -> str:
             joined.append(file)
 
     join(name)
-    return "\n".join([CONTROLS, REACH, *((SCRIPTS / file).read_text() for file in joined)])
+    shared = [CONTROLS, REACH, PREDICT]
+    return "\n".join([*shared, *((SCRIPTS / file).read_text() for file in joined)])
 
 
 def pace(steps: int) -> float:
@@ -241,6 +245,21 @@ def pace(steps: int) -> float:
     shows the run in RUN_SECONDS, faster for a long run (a picture's, a student's 25x25
     input) so that it finishes while someone watches; in the slider's half steps."""
     return min(30.0, max(1.0, round(2 * steps / RUN_SECONDS) / 2))
+
+
+QUESTIONS = ("combine", "value", "shape")  # what Predict may ask (predict.js)
+
+
+@dataclass(frozen=True)
+class Predict:
+    """Predict, then see: whether the demo asks before it shows, which questions, how often."""
+
+    on: bool = False
+    ask: tuple[str, ...] = QUESTIONS  # any of them
+    every: int = 1  # ask at every Nth step
+
+
+WATCH = Predict()  # the demo as it always was: it shows every step, asking nothing
 
 
 class AnimatedFigure:
@@ -254,8 +273,10 @@ class AnimatedFigure:
     def __init__(
         self, prefix: str | None = None, *, write_url: bool = False, aside_px: int = 0,
         autoplay: bool = True, theme: str = "light", settings: bool = False, zoom: float = 1.0,
+        predict: Predict = WATCH,
     ) -> None:  # fmt: skip
         prefix = prefix or self.PREFIX
+        self.predict = predict
         self.prefix = prefix  # model names start with it, so two demos share a page
         self.write_url = write_url  # a served page keeps the paused step in its address
         self.aside_px = aside_px  # what the page keeps beside the demo on a wide screen
@@ -303,6 +324,11 @@ class AnimatedFigure:
             label="Toggle Movement", name=f"{prefix}_toggle", button_type="primary",
             stylesheets=touch,
         )  # fmt: skip
+        # Predict: the demo asks before it shows (predict.js); its question under the toggles.
+        self.predict_toggle = Toggle(
+            label="Predict", active=predict.on, name=f"{prefix}_predict", stylesheets=touch
+        )
+        self.question = Div(name=f"{prefix}_question", visible=False, width=READOUT_PX)
         self.back = Button(label="◀ Step back", name=f"{prefix}_back", stylesheets=touch)
         self.forward = Button(label="Step forward ▶", name=f"{prefix}_forward", stylesheets=touch)
         self.slider = Slider(start=1, end=2, value=1, step=1, title="Step", name=f"{prefix}_slider")
@@ -319,6 +345,7 @@ class AnimatedFigure:
             name=f"{prefix}_readout", stylesheets=[InlineStyleSheet(css=READOUT_CSS), *zoomed],
             width=READOUT_PX,
         )  # fmt: skip
+        self.question.stylesheets = self.readout.stylesheets  # the same model, sent once
         self.kernel_note = Div(
             text='<div class="hint">This notebook was saved without its kernel: the demo plays, '
             "but its settings need one. Run the notebook, or open the served app, to change "
@@ -336,7 +363,8 @@ class AnimatedFigure:
         )
         toggles = [*self.lesson.buttons.values(), *filter(None, [self.settings_toggle])]
         controls = column(
-            self.kernel_note, self.toggle, row(self.back, self.forward), self.slider, self.speed,
+            self.kernel_note, row(self.toggle, self.predict_toggle), self.question,
+            row(self.back, self.forward), self.slider, self.speed,
             row(self.finished, *toggles, styles={"flex-wrap": "wrap"}), self.readout,
             width=self.controls_px,
         )  # fmt: skip
@@ -406,6 +434,7 @@ class AnimatedFigure:
             meta["address"] = [address]
             meta["poster_refusal"] = [poster_refusal]
         meta["follows"] = [follows]
+        meta["formulas"] = [" ".join(scene.formulas())]  # said after Predict's shape question
         for name, columns in data.items():
             self.send(name, columns)
         geometry = scene.geometry
@@ -457,9 +486,11 @@ class AnimatedFigure:
                 kernel_note=self.kernel_note,
                 finished=self.finished, demo=self.layout, figure=self.figure,
                 settings_open=self.settings_toggle, pan=self.pan,
+                predict=self.predict_toggle, question=self.question,
                 contract={
                     **CONTRACT, "aside_px": self.aside_px, "autoplay": self.autoplay,
                     "controls_px": self.controls_px,
+                    "ask": list(self.predict.ask), "every": self.predict.every,
                 },
             )  # fmt: skip
             self._script = CustomJS(args=args, name=f"{self.prefix}_script")
@@ -487,6 +518,7 @@ class AnimatedFigure:
         self.on_event(self.back, "button_click", "go(state.n - 1)")
         self.on_event(self.forward, "button_click", "go(state.n + 1)")
         self.on_event(self.pan, "button_click", "pan_across()")
+        self.on_change(self.predict_toggle, "active", "on_predict()")
         # A person scrubbing wants to look, so the slider pauses the movement.
         self.on_change(
             self.slider, "value", "if (cb_obj.value - 1 !== state.n) go(cb_obj.value - 1)"

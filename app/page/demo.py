@@ -15,15 +15,18 @@ from bokeh.layouts import column
 
 from app.exports.gif import refusal
 from app.figures import AnimatedFigure
-from app.figures.animated import NO_SQUEEZE, THEMES
+from app.figures.animated import NO_SQUEEZE, QUESTIONS, THEMES, Predict
 from app.figures.lesson import bring_into_view
 from app.layers import DRAWING, LAYERS, DemoSettings
 from app.page.sidebar import Messages, SettingsPanel
 from app.scene.layout import SCREEN
 from app.settings import SEED_MAX
 from app.settings.query import (
+    MOST_EVERY,
     ZOOMS,
+    parse_every,
     parse_settings,
+    parse_some,
     parse_step,
     parse_switch,
     parse_zoom,
@@ -53,6 +56,13 @@ class ConvolutionDemo(pn.viewable.Viewer):
         default="light", objects=list(THEMES),
         doc="Light, or dark for a dark course page (Panel's own widgets follow ?theme= too)",
     )  # fmt: skip
+    predict = param.Boolean(False, doc="Predict, then see: ask before each step's result")
+    ask = param.ListSelector(
+        default=list(QUESTIONS),
+        objects=list(QUESTIONS),
+        doc="Predict's questions: combine, value, shape",
+    )
+    every = param.Integer(1, bounds=(1, MOST_EVERY), doc="Predict asks at every Nth step")
     zoom = param.Selector(
         default=1.0, objects=list(ZOOMS),
         doc="Cells, headings and the readout this much larger, for a projector or the back row",
@@ -129,8 +139,11 @@ class ConvolutionDemo(pn.viewable.Viewer):
         step = parsed("step", lambda text: parse_step(text, len(settings.conv)), 0, "1")
         page = {
             name: parsed(name, partial(parse_switch, name), default, str(default).lower())
-            for name, default in (("embed", False), ("autoplay", True))
+            for name, default in (("embed", False), ("autoplay", True), ("predict", False))
         }
+        ask = partial(parse_some, "ask", choices=QUESTIONS)
+        page["ask"] = list(parsed("ask", ask, QUESTIONS, ",".join(QUESTIONS)))
+        page["every"] = parsed("every", parse_every, 1, "1")
         theme = raw.get("theme", "light").strip().lower()
         theme = {"default": "light"}.get(theme, theme)  # Panel's word for light
         if theme not in THEMES:
@@ -188,6 +201,7 @@ class ConvolutionDemo(pn.viewable.Viewer):
             aside_px=0 if self.embed else SIDEBAR_PX, autoplay=self.autoplay, theme=self.theme,
             zoom=self.zoom,
             settings=not self.embed,
+            predict=Predict(self.predict, tuple(self.ask), self.every),
         )  # fmt: skip
         if figure.settings_toggle is not None:
             figure.settings_toggle.active = self.show_settings
@@ -270,6 +284,9 @@ class ConvolutionDemo(pn.viewable.Viewer):
         query |= {} if self.autoplay else {"autoplay": "false"}
         query |= {"theme": "dark"} if self.theme == "dark" else {}
         query |= {} if self.zoom == 1 else {"zoom": f"{self.zoom:g}"}
+        query |= {"predict": "true"} if self.predict else {}
+        query |= {} if tuple(self.ask) == QUESTIONS else {"ask": ",".join(self.ask)}
+        query |= {} if self.every == 1 else {"every": str(self.every)}
         return urlencode(query)
 
     def __panel__(self) -> pn.viewable.Viewable:

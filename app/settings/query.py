@@ -32,6 +32,25 @@ def parse_switch(name: str, text: str) -> bool:
     raise ValueError(f"{name}={shown(text)} is not a switch: use true or false")
 
 
+MOST_EVERY = 100  # Predict asks at every Nth step, N at most this
+
+
+def parse_some(name: str, text: str, choices: tuple[str, ...]) -> tuple[str, ...]:
+    """A comma-separated `name` as some of `choices`, in their order, or a ValueError naming
+    it and its choices (Predict's `ask`: combine,value,shape)."""
+    chosen = {word.strip().lower() for word in text.split(",") if word.strip()}
+    if not chosen or not chosen <= set(choices):
+        raise ValueError(f"{name}={shown(text)} must name some of {', '.join(choices)}")
+    return tuple(choice for choice in choices if choice in chosen)
+
+
+def parse_every(text: str) -> int:
+    """`every` as a whole number from 1 to MOST_EVERY, or a ValueError naming it."""
+    if text.strip().isdigit() and 1 <= int(text) <= MOST_EVERY:
+        return int(text)
+    raise ValueError(f"every={shown(text)} must be a whole number from 1 to {MOST_EVERY}")
+
+
 ZOOMS = (1.0, 1.25, 1.5, 2.0)  # the type and cell sizes a projector may ask for
 
 

@@ -86,8 +86,9 @@ def test_a_session_builds_only_what_its_visitor_sees():
     assert demo.sidebar is None and not demo.aside.visible  # the settings wait to be asked for
     # Every model is built, walked and serialized for each visitor (376 models and 476 KB of
     # JSON before the figures were made lean, the settings waited and actions shared a script).
-    assert len(doc.models) <= 150
-    assert len(serialize_json(doc.to_json())) < 122_000
+    # Predict's toggle, its question and their row, and predict.js, are part of every session.
+    assert len(doc.models) <= 153
+    assert len(serialize_json(doc.to_json())) < 138_000
     # The layer's script travels once: every other CustomJS names it.
     scripts = [m for m in doc.models if isinstance(m, CustomJS) and len(m.code) > 5000]
     assert [m.name for m in scripts] == ["conv_script"]
@@ -231,3 +232,18 @@ def test_a_long_run_starts_fast_enough_to_finish_and_a_chosen_speed_is_kept():
     speed.value = 3  # a person's choice
     demo.settings.mode = "convolution"
     assert speed.value == 3
+
+
+def test_predict_comes_from_the_notebook_and_the_address_and_is_kept_in_it():
+    demo = ConvolutionDemo(predict=True, ask=["value"], every=3)
+    figure = demo.figures["conv"]
+    assert figure.predict_toggle.active and figure.predict.ask == ("value",)
+    assert figure.predict.every == 3
+    served = ConvolutionDemo.from_address({"predict": [b"true"], "ask": [b"shape,combine"]})
+    assert served.ask == ["combine", "shape"] and served.notices == []
+    assert "predict=true&ask=combine%2Cshape" in served._query()
+    refused = ConvolutionDemo.from_address({"ask": [b"max"], "every": [b"0"]})
+    assert refused.notices == [
+        "ask='max' must name some of combine, value, shape; using combine,value,shape",
+        "every='0' must be a whole number from 1 to 100; using 1",
+    ]

@@ -128,6 +128,15 @@ function readout_html(m, n, at) {
   return html
 }
 
+function question_value(m, n, at) {
+  // "What is db now?": the running sum of this filter's upstream gradients.
+  const {k} = at, v = upstream.data.value[n], db = running(m, n).db[k]
+  return {what: `db${k} after this step`, answer: db,
+    slips: [{value: v, why: `db${k} adds up every upstream value of filter ${k} so far, not this one alone.`},
+      {value: db - v, why: "That is db before this step: this step adds its upstream value."}]
+      .filter((s) => s.value !== db)}
+}
+
 function describe(m, n, at) {
   // The step in words: the upstream value and where its three shares go.
   const {k, i, j} = at

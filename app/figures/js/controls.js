@@ -103,6 +103,10 @@ function escape(text) {
 function render(n) {
   const m = sizes()
   n = ((Math.round(n) % m.N) + m.N) % m.N
+  // With Predict on, a step not yet answered is asked first (predict.js).
+  const asking = quiz().asking
+  if (asking !== null && asking.n === n) return hold(n)  // placed again, still asking
+  if (quiz().answered !== n && must_ask(n)) return ask(n)
   state.n = n
   const at = locate(m, n)
   place_highlights(m, at)
@@ -247,6 +251,7 @@ function on_new_arrays() {
   // would paint at once, and the highlights' move again a frame later: held, they paint
   // together, once.
   figure.setv({hold_render: true}, {sync: false})
+  forget_answers()
   try {
     if (ready()) render(Math.min(state.n, sizes().N - 1))
     fit_frame()
@@ -323,6 +328,7 @@ function go(n) {
 function play() {
   stop()
   if (!ready()) return
+  if (quiz().asking !== null) return  // a question waits for its answer
   state.timer = setInterval(() => render(state.n + 1), 1000 / speed.value)
   show_moving()
 }
@@ -332,7 +338,9 @@ function toggle_movement() {
     state.hint = false
     render(state.n)
   }
-  if (state.timer === null) {
+  if (quiz().asking !== null) {
+    answer_first()
+  } else if (state.timer === null) {
     play()
     live_region().textContent = "Moving."
   } else {

@@ -116,6 +116,49 @@ function channel_closeup(m, at, c) {
     "=", operand(m, "times", "products", products)]
 }
 
+function question_combine(m, n, at) {
+  // "How are they combined?": the step's dot products, its bias, and what each wrong way of
+  // combining them would mean; null where a filter reads one channel (nothing to combine).
+  if (m.Cg < 2) return null
+  const scalars = [], shown = []
+  for (let c = 0; c < m.Cg; c++) scalars.push(scalars_at(n, c))
+  for (const v of scalars) shown.push(v < 0 ? `(${fmt(v, m.integer)})` : fmt(v, m.integer))
+  const bias = bias_value(m, at.k), value = outputs.data.value[n]
+  const b = bias < 0 ? `(${fmt(bias, m.integer)})` : fmt(bias, m.integer)
+  return {
+    scalars, bias,
+    sum_words: `${shown.join(" + ")} + ${b} = ${fmt(value, m.integer)}`,
+    wrong: {
+      average: "Averaging them is what average pooling does, on each channel apart.",
+      largest: "Taking the largest is what max pooling does, on each channel apart.",
+      multiply: "Nothing multiplies the channels' dot products together.",
+      keep: `Keeping ${m.Cg} outputs would make one output channel per input channel and`
+        + " filter; a filter gives one.",
+    },
+  }
+}
+
+function question_value(m, n, at) {
+  // "What is the output?": the cell, its value, and the telling wrong answers.
+  const {k, i, j} = at, value = outputs.data.value[n], bias = bias_value(m, k)
+  const scalars = []
+  for (let c = 0; c < m.Cg; c++) scalars.push(scalars_at(n, c))
+  const sum = scalars.reduce((a, b) => a + b, 0)
+  const slips = [{value: sum, why: "The bias was left out: it is added once, after the channels."}]
+  scalars.forEach((s, c) => slips.push(
+    {value: value - s, why: `Channel ${at.first + c}'s dot product was left out: every channel the filter reads is added.`}))
+  slips.push({value: -value, why: "The sign is the other way: check the negative weights."})
+  if (m.Cg > 1) {
+    slips.push({value: sum / m.Cg + bias, why: "That is the average of the channels: they are added, not averaged."})
+    slips.push({value: Math.max(...scalars) + bias, why: "That is the largest channel's: they are added, not the largest taken."})
+  }
+  return {what: `o[${i},${j},${k}]`, answer: value, slips: slips.filter((s) => s.value !== value)}
+}
+
+function scalars_at(n, c) {
+  return scalars.data.value[n * sizes().Cg + c]
+}
+
 function notation(m, at, o) {
   // The step as the CS231n notes write it: V[1,1,0] = np.sum(X[2:5, 2:5, :] * W0) + b0,
   // with a slice step where dilation makes one and the group's channels where groups > 1.

@@ -122,6 +122,14 @@ function column_closeup(m, at, xs, ws) {
   return html
 }
 
+function question_value(m, n, at) {
+  // "What is the product's cell?": the column's dot product with the row, plus the bias.
+  const {k, p} = at, value = outputs.data.value[n], bias = bias_value(m, k)
+  return {what: `w_row[${k}] · x_col[:, ${p}] + b[${k}]`, answer: value,
+    slips: [{value: value - bias, why: "The bias was left out: it is added to the dot product."}]
+      .filter((s) => s.value !== value)}
+}
+
 function describe(m, n, at) {
   // The step in words: the window's column, the filter's row, and the cell they make.
   const {k, i, j, p} = at

@@ -109,6 +109,25 @@ function readout_html(m, n, at) {
   return html
 }
 
+function question_value(m, n, at) {
+  // "What is the output?": the window's largest value or its average, and the other one.
+  const {k, i, j} = at, value = outputs.data.value[n]
+  const read = pool_taps(m, at).filter((t) => t.kind === "input").map((t) => t.value)
+  const slips = []
+  if (read.length > 0) {
+    const mean = read.reduce((a, b) => a + b, 0) / read.length
+    slips.push(m.pool_max
+      ? {value: mean, why: "That is the window's average: max pooling takes its largest value."}
+      : {value: Math.max(...read), why: "That is the window's largest: average pooling takes the mean."})
+    if (!m.pool_max) {
+      const all = read.reduce((a, b) => a + b, 0) / (m.FH * m.FW)
+      slips.push({value: all, why: "That divides by the whole window, padding too; this one counts the input cells alone."})
+      slips.push({value: mean, why: "That divides by the input cells alone; this one counts the padding too."})
+    }
+  }
+  return {what: `o[${i},${j},${k}]`, answer: value, slips: slips.filter((s) => fmt(s.value, m.integer) !== fmt(value, m.integer))}
+}
+
 function describe(m, n, at) {
   const {k, i, j} = at
   const [top, left] = window_at(m, i, j, 0, 0), [bottom, right] = window_at(m, i, j, m.FH - 1, m.FW - 1)

@@ -133,6 +133,19 @@ function readout_html(m, n, at) {
   return html
 }
 
+function question_value(m, n, at) {
+  // "What is added?": the channels' scaled slices summed at the window's top-left tap.
+  const {k, i, j, first} = at, sums = patch(m, at), [top, left] = window_at(m, i, j, 0, 0)
+  const slips = []
+  for (let c = 0; c < m.Cg; c++) {
+    const alone = input_value(m, first + c, i, j) * weight_value(m, k, c, 0, 0)
+    slips.push({value: sums[0] - alone, why: `Channel ${first + c}'s scaled slice was left out: every channel's is added.`})
+  }
+  slips.push({value: sums[0] + bias_value(m, k), why: "The bias is not added by a step: every output cell starts at it."})
+  return {what: `what this step adds at o[${top - m.ph},${left - m.pw},${k}] (the window's top-left tap)`,
+    answer: sums[0], slips: slips.filter((s) => s.value !== sums[0])}
+}
+
 function describe(m, n, at) {
   // The step in words: the input cell, the filter, and the output window it adds into.
   const {k, i, j} = at
