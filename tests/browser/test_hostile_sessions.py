@@ -87,7 +87,7 @@ async def visit(server: Server, query: str = "") -> Visitor:
         return visitor
     visitor.socket = await websockets.connect(
         f"ws://127.0.0.1:{server.port}/app/ws", subprotocols=["bokeh", token.group(1)],
-        origin=f"http://127.0.0.1:{server.port}", max_size=None, open_timeout=60,
+        origin=f"http://127.0.0.1:{server.port}", max_size=None, max_queue=None, open_timeout=60,
     )  # fmt: skip
     await _message(visitor.socket)  # the server's ACK
     request = ['{"msgid": "1", "msgtype": "PULL-DOC-REQ"}', "{}", "{}"]
