@@ -62,7 +62,7 @@ def first_steps_of_a_prediction(page: Page) -> None:
     for words, value in (("rows", OH), ("columns", OW), ("depth", K)):
         page.page.get_by_role("textbox", name=f"Your answer: the output's {words}").fill(str(value))
     page.page.get_by_role("button", name="Check").click()
-    wait_question(page, f"the output is {OH}x{OW}x{K}")
+    wait_question(page, f"The output is {OH}x{OW}x{K}")
     assert "1 of 2" in question_text(page)
     page.page.get_by_role("button", name="Go on").click()
 
@@ -78,7 +78,7 @@ def test_predict_asks_how_they_combine_then_the_shape_then_values(server, page):
     for n in (1, 2):
         forward.click()
         page.page.get_by_role("button", name="Add them, and the bias").click()
-        wait_question(page, "Right:")
+        wait_question(page, "Correct. They are added:")
         assert page.step() == n
         page.page.get_by_role("button", name="Show the step").click()
     forward.click()
@@ -87,7 +87,7 @@ def test_predict_asks_how_they_combine_then_the_shape_then_values(server, page):
     assert "o[1,0,0]" in field.get_attribute("aria-label")
     field.fill(shown(step.value))
     field.press("Enter")  # Enter checks
-    wait_question(page, f"Correct: o[1,0,0] = {shown(step.value)}")
+    wait_question(page, f"Correct. o[1,0,0] = {shown(step.value)}")
     page.page.get_by_role("button", name="Show the step").click()
     forward.click()
     step = conv[4]

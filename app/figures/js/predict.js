@@ -184,14 +184,15 @@ function answer(act) {
   if (kind === "combine") {
     const c = question_combine(m, n, at)
     right = act === "add"
-    told = right ? `Right: ${c.sum_words}.` : `${c.wrong[act] ?? ""} A convolution adds them: ${c.sum_words}.`
+    told = right ? `They are added: ${c.sum_words}.`
+      : `${c.wrong[act] ?? ""} A convolution adds them: ${c.sum_words}.`
     if (right) q.combined += 1
   } else if (kind === "shape") {
     if (act !== "check") return
     const depth = m.K > 0 ? m.K : m.C, typed = [field("rows"), field("cols"), field("depth")]
     right = typed.join("x") === `${m.OH}x${m.OW}x${depth}`
     const formulas = meta.data.formulas?.[0] ?? ""
-    told = `${right ? "Right" : "Not quite"}: the output is ${m.OH}x${m.OW}x${depth}`
+    told = `The output is ${m.OH}x${m.OW}x${depth}`
       + ` (rows x columns x depth). ${depth_words(m)} ${formulas}`
     q.shape = shape_signature(m)
   } else {
@@ -199,8 +200,7 @@ function answer(act) {
     const v = question_value(m, n, at), typed = field("value")
     right = same(typed, v.answer, m)
     const slip = right ? null : v.slips.find((s) => same(typed, s.value, m))
-    told = right ? `Correct: ${v.what} = ${fmt(v.answer, m.integer)}.`
-      : `${v.what} = ${fmt(v.answer, m.integer)}.${slip ? ` ${slip.why}` : ""}`
+    told = `${v.what} = ${fmt(v.answer, m.integer)}.${slip ? ` ${slip.why}` : ""}`
   }
   q.asked += 1
   q.right += right ? 1 : 0
