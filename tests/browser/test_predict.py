@@ -167,3 +167,31 @@ def test_axe_finds_no_serious_fault_while_predicting(server, page, ask):
         v["id"] for v in results.response["violations"] if v["impact"] in ("serious", "critical")
     ]
     assert serious == []
+
+
+def expected_value(mode: str, layer, n: int):
+    """Step n's answer by hand: what each layer asks of a step."""
+    step = layer[n]
+    if mode == "transposed":  # the channels' scaled slices summed at the window's first tap
+        return sum(layer.x[d, step.row, step.col] * layer.w[d, step.filter, 0, 0]
+                   for d in step.channels)  # fmt: skip
+    if mode == "backward":  # db of the step's filter, its first step's upstream value
+        return layer.dout[step.filter, step.row, step.col]
+    return step.value
+
+
+@pytest.mark.parametrize(
+    ("mode", "demo"),
+    [("transposed", "tconv"), ("im2col", "im2col"), ("backward", "back"), ("pooling", "pool"),
+     ("image", "conv")],
+)  # fmt: skip
+def test_every_layer_asks_its_own_value_and_takes_the_engines(server, page, mode, demo):
+    page.open(f"{server.url}?mode={mode}&seed={SEED}&predict=true&ask=value", demo=demo)
+    layer = DemoSettings(mode=mode, seed=SEED).conv
+    answer = shown(expected_value(mode, layer, 0))
+    field = page.page.get_by_role("textbox", name=re.compile("Your answer: the value of"))
+    field.fill(answer)
+    page.page.get_by_role("button", name="Check").click()
+    wait_question(page, f"= {answer}.", demo)
+    assert "Correct." in question_text(page, demo)
+    assert page.errors == []
