@@ -1,7 +1,9 @@
 """Fixtures that start a real `panel serve app` and a real Chromium, and always stop both.
 
 Tests under tests/browser/ are marked `browser`: `pytest -m "not browser"` (or `pytest
-tests/unit`) runs the others alone, in seconds.
+tests/unit`) runs the others alone, in seconds. Those that time a server or weigh its memory,
+or drive Docker, are marked `alone` too: the test command runs the rest in parallel workers,
+then these one at a time, with the machine to themselves.
 """
 
 from __future__ import annotations
@@ -12,12 +14,17 @@ import pytest
 from support.serving import CHROMIUM, CHROMIUM_FLAGS, Page, Server
 
 BROWSER_TESTS = Path(__file__).parent / "browser"
+# Modules whose tests time a server or weigh its memory, or build and run the Docker image.
+ALONE = {"test_hostile.py", "test_hostile_server.py", "test_hostile_downloads.py",
+         "test_hostile_sessions.py", "test_docker.py", "test_replicas.py"}  # fmt: skip
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if BROWSER_TESTS in Path(item.path).parents:
             item.add_marker(pytest.mark.browser)
+        if Path(item.path).name in ALONE:
+            item.add_marker(pytest.mark.alone)
 
 
 @pytest.fixture(scope="session")

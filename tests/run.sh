@@ -19,4 +19,12 @@ fi
 python3 -m pip install -q --disable-pip-version-check -e '.[test]'
 python3 -m ruff check app tests
 python3 -m ruff format --check app tests
-python3 -m pytest -q "$@"
+if [ $# -gt 0 ]; then
+  python3 -m pytest -q "$@"
+else
+  # Most tests wait on a page or a server more than on a core: three workers share them. Those
+  # that time a server or weigh its memory then run one at a time, with the machine to
+  # themselves.
+  python3 -m pytest -q -n 3 --dist loadfile -m "not alone"
+  python3 -m pytest -q -m alone
+fi
