@@ -152,12 +152,6 @@ def follow(doc: Document, settings: Settings) -> None:
     settings.param.watch(grown, ["conv"])
 
 
-def held() -> tuple[int, float]:
-    """How many places are taken, and the memory of every session held, by estimate (MB)."""
-    places = [*_places.values(), *_building]
-    return sum(not place.left for place in places), sum(place.cost_mb for place in places)
-
-
 def _release(context: BokehSessionContext) -> None:
     _places.pop(context.id, None)
 
