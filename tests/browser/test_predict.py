@@ -62,7 +62,7 @@ def first_steps_of_a_prediction(page: Page) -> None:
     for words, value in (("rows", OH), ("columns", OW), ("depth", K)):
         page.page.get_by_role("textbox", name=f"Your answer: the output's {words}").fill(str(value))
     page.page.get_by_role("button", name="Check").click()
-    wait_question(page, f"The output is {OH}x{OW}x{K}")
+    wait_question(page, f"the output is {OH}x{OW}x{K}")
     assert "1 of 2" in question_text(page)
     page.page.get_by_role("button", name="Go on").click()
 
@@ -195,3 +195,15 @@ def test_every_layer_asks_its_own_value_and_takes_the_engines(server, page, mode
     wait_question(page, f"= {answer}.", demo)
     assert "Correct." in question_text(page, demo)
     assert page.errors == []
+
+
+def test_im2col_asks_the_shape_of_x_col(server, page):
+    page.open(f"{server.url}?mode=im2col&seed={SEED}&predict=true&ask=shape", demo="im2col")
+    conv = DemoSettings(mode="im2col", seed=SEED).conv
+    rows = conv.x.shape[0] * conv.w.shape[2] * conv.w.shape[3]  # a window's values
+    columns = conv.output.shape[1] * conv.output.shape[2]  # the windows
+    page.page.get_by_role("textbox", name="Your answer: x_col's rows").fill(str(rows))
+    page.page.get_by_role("textbox", name="Your answer: x_col's columns").fill(str(columns))
+    page.page.get_by_role("button", name="Check").click()
+    wait_question(page, f"x_col is {rows}x{columns}", "im2col")
+    assert "Correct." in question_text(page, "im2col")

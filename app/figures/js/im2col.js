@@ -122,6 +122,14 @@ function column_closeup(m, at, xs, ws) {
   return html
 }
 
+function question_shape(m) {
+  // im2col's shape question is x_col's: a row for each weight a filter of the group has, a
+  // column for each window.
+  return {what: "x_col", sides: [["rows", m.R], ["columns", m.P]],
+    why: `A row for each value a window holds (${m.C} channels x ${m.FH} x ${m.FW}), a column`
+      + ` for each window (${m.OH} x ${m.OW}).`}
+}
+
 function question_value(m, n, at) {
   // "What is the product's cell?": the column's dot product with the row, plus the bias.
   const {k, p} = at, value = outputs.data.value[n], bias = bias_value(m, k)

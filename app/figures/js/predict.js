@@ -94,8 +94,23 @@ function held_back(m, n, at, kind) {
     + `<div class="note">The output cell shows ? until you answer.</div>`
 }
 
+function shape_asked(m) {
+  // What the shape question asks: a layer's own (question_shape: im2col asks x_col's), or
+  // the output's rows, columns and depth, with why the depth is what it is.
+  if (typeof question_shape === "function") return question_shape(m)
+  const depth = m.K > 0 ? m.K : m.C
+  return {
+    what: "the output", sides: [["rows", m.OH], ["columns", m.OW], ["depth", depth]],
+    why: m.K > 0 ? `Its depth is the number of filters, ${m.K}: each filter adds every channel it reads into one output channel.`
+      : `Its depth is the input's, ${m.C}: pooling keeps each channel apart.`,
+  }
+}
+
 function question_words(m, n, at, kind) {
-  if (kind === "shape") return "What shape is the output: its rows, columns and depth?"
+  if (kind === "shape") {
+    const shape = shape_asked(m), sides = shape.sides.map(([side]) => side)
+    return `What shape is ${shape.what}: its ${sides.slice(0, -1).join(", ")} and ${sides.at(-1)}?`
+  }
   if (kind === "combine") return "How do the channels' dot products and the bias become the output?"
   return `What is ${question_value(m, n, at).what}?`
 }
@@ -113,9 +128,10 @@ function question_html(m, n, at, kind) {
     for (const [act, words] of CHOICES) html += `<button type="button" data-act="${act}">${words}</button>`
     html += "</div>"
   } else if (kind === "shape") {
-    for (const [name, words] of [["rows", "rows"], ["cols", "columns"], ["depth", "depth"]]) {
-      html += `<label>Output ${words}: <input type="text" inputmode="numeric" size="4"`
-        + ` data-field="${name}" aria-label="Your answer: the output's ${words}"></label> `
+    const shape = shape_asked(m)
+    for (const [side] of shape.sides) {
+      html += `<label>${escape(side)}: <input type="text" inputmode="numeric" size="4"`
+        + ` data-field="${side}" aria-label="Your answer: ${escape(shape.what)}'s ${side}"></label> `
     }
     html += `<button type="button" data-act="check">Check</button>`
   } else {
@@ -189,11 +205,12 @@ function answer(act) {
     if (right) q.combined += 1
   } else if (kind === "shape") {
     if (act !== "check") return
-    const depth = m.K > 0 ? m.K : m.C, typed = [field("rows"), field("cols"), field("depth")]
-    right = typed.join("x") === `${m.OH}x${m.OW}x${depth}`
+    const shape = shape_asked(m), sizes_typed = shape.sides.map(([side]) => field(side))
+    const size = shape.sides.map(([, value]) => value)
+    right = sizes_typed.join("x") === size.join("x")
     const formulas = meta.data.formulas?.[0] ?? ""
-    told = `The output is ${m.OH}x${m.OW}x${depth}`
-      + ` (rows x columns x depth). ${depth_words(m)} ${formulas}`
+    told = `Its shape: ${shape.what} is ${size.join("x")}`
+      + ` (${shape.sides.map(([side]) => side).join(" x ")}). ${shape.why} ${formulas}`
     q.shape = shape_signature(m)
   } else {
     if (act !== "check") return
@@ -214,11 +231,6 @@ function answer(act) {
   live_region().textContent = `${mark} ${told} Score: ${q.right} of ${q.asked} right.`
   q.answered = n
   if (kind !== "shape") render(n)  // the step, its arithmetic in the readout
-}
-
-function depth_words(m) {
-  return m.K > 0 ? `Its depth is the number of filters, ${m.K}: each filter adds every channel it reads into one output channel.`
-    : `Its depth is the input's, ${m.C}: pooling keeps each channel apart.`
 }
 
 function go_on() {
