@@ -22,7 +22,7 @@ else:
     demo = ConvolutionDemo.from_address(pn.state.session_args)
     pn.state.curdoc.template_variables["embedded"] = demo.embed  # the page's heading, or none
     pn.state.curdoc.template_variables["dark"] = demo.theme == "dark"
-    pn.state.curdoc.template_variables["subtitle"] = demo.settings.layer.summary
+    pn.state.curdoc.template_variables["subtitle"] = demo.subtitle
     demo.servable(title="Convolution demo", location=False)
     follow(pn.state.curdoc, demo.settings)  # the session's place grows with what it shows
 session_built()  # held as long as the session: out of the collector's full passes

@@ -434,7 +434,7 @@ class AnimatedFigure:
             meta["address"] = [address]
             meta["poster_refusal"] = [poster_refusal]
         meta["follows"] = [follows]
-        meta["formulas"] = [" ".join(scene.formulas())]  # said after Predict's shape question
+        meta["formulas"] = ["; ".join(scene.formulas())]  # said after Predict's shape question
         for name, columns in data.items():
             self.send(name, columns)
         geometry = scene.geometry

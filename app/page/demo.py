@@ -183,6 +183,17 @@ class ConvolutionDemo(pn.viewable.Viewer):
             if prefix not in self._shown:
                 self.notes[prefix].visible = False
 
+    @property
+    def subtitle(self) -> str:
+        """What the page says under its heading: what a step of the layer does, or, while the
+        demo asks first, what it asks of the learner (the layer's summary would answer it)."""
+        if self.predict:
+            return (
+                "Predict, then see: before each step shows its result, say what you expect: "
+                "how the channels' numbers combine, the output's shape, the step's value."
+            )
+        return self.settings.layer.summary
+
     def _poster_refusal(self) -> str:
         """Why the poster of the settings on screen would be refused, asked once a layer
         (a repaint for a new window size asks again of the same layer)."""

@@ -56,9 +56,13 @@ def first_steps_of_a_prediction(page: Page) -> None:
     # The step shown, with its arithmetic, once answered.
     assert page.model("conv_output_text", "model.data.shown[0]") == shown(step.value)
     page.page.get_by_role("button", name="Show the step").click()
-    # Then the output's shape: rows, columns and depth.
+    # The step stays on screen; the next asks the output's shape: rows, columns and depth.
+    assert page.model("conv_output_text", "model.data.shown[0]") == shown(step.value)
+    page.page.get_by_role("button", name="Step forward").click()
     wait_question(page, "What shape is the output")
+    headings = page.model("conv_labels", "Array.from(model.data.text).join(' ')")
     K, OH, OW = conv.output.shape
+    assert f"{OH}x{OW}x{K}" not in headings, "the headings do not give the shape away"
     for words, value in (("rows", OH), ("columns", OW), ("depth", K)):
         page.page.get_by_role("textbox", name=f"Your answer: the output's {words}").fill(str(value))
     page.page.get_by_role("button", name="Check").click()
@@ -74,9 +78,10 @@ def test_predict_asks_how_they_combine_then_the_shape_then_values(server, page):
     first_steps_of_a_prediction(page)
     conv = DemoSettings(seed=SEED).conv
     forward = page.page.get_by_role("button", name="Step forward")
-    # Two right picks of "add", and the values are asked.
+    # Two right picks of "add" (the first at the step the shape was asked at), then values.
     for n in (1, 2):
-        forward.click()
+        if n > 1:
+            forward.click()
         page.page.get_by_role("button", name="Add them, and the bias").click()
         wait_question(page, "Correct. They are added:")
         assert page.step() == n

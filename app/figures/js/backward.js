@@ -131,7 +131,8 @@ function readout_html(m, n, at) {
 function question_value(m, n, at) {
   // "What is db now?": the running sum of this filter's upstream gradients.
   const {k} = at, v = upstream.data.value[n], db = running(m, n).db[k]
-  return {what: `db${k} after this step`, answer: db,
+  const {i, j} = at, shown = fmt(v, m.integer)
+  return {what: `db${k} once dout[${i},${j},${k}] = ${shown} is added`, answer: db,
     slips: [{value: v, why: `db${k} adds up every upstream value of filter ${k} so far, not this one alone.`},
       {value: db - v, why: "That is db before this step: this step adds its upstream value."}]
       .filter((s) => s.value !== db)}

@@ -41,8 +41,9 @@ function must_ask(n) {
   // setting has made a new one.
   if (!predicting()) return false
   const q = quiz(), m = sizes()
+  if (q.seen.has(n)) return false  // its result is on screen already
   if (asks("shape") && q.shape !== shape_signature(m)) return true
-  return (asks("value") || asks("combine")) && !q.seen.has(n) && n % contract.every === 0
+  return (asks("value") || asks("combine")) && n % contract.every === 0
 }
 
 function ask(n) {
@@ -65,6 +66,7 @@ function ask(n) {
   q.asking = {n, kind, m, at, was_playing}
   write_readout(`<div class="head">step <b class="step">${n + 1}</b> / ${m.N}: predict first,`
     + " then see</div>" + held_back(m, n, at, kind))
+  if (kind === "shape") hide_shape_in_headings(m)
   write_question(question_html(m, n, at, kind))
   live_region().textContent = `Step ${n + 1} of ${m.N}. ${question_words(m, n, at, kind)}`
 }
@@ -84,6 +86,24 @@ function hold(n) {
   if (slider.value !== n + 1) slider.setv({value: n + 1}, {sync: false})
 }
 
+function hide_shape_in_headings(m) {
+  // The headings name the shape asked for ("Output Volume (3x3x2)", "x_col: 27x9"): while it
+  // is asked, they say "?" in its place.
+  const shape = shape_asked(m).sides.map(([, value]) => value).join("x")
+  const text = labels.data.text
+  if (text === undefined || state.headings_kept !== undefined) return
+  state.headings_kept = Array.from(text)
+  labels.data.text = text.map((t) => String(t).replaceAll(shape, shape.replace(/\d+/g, "?")))
+  labels.change.emit()
+}
+
+function show_headings() {
+  if (state.headings_kept === undefined) return
+  labels.data.text = state.headings_kept
+  state.headings_kept = undefined
+  labels.change.emit()
+}
+
 function held_back(m, n, at, kind) {
   // What the readout shows while it asks: the step's dot products for "how are they
   // combined?", nothing of the result otherwise.
@@ -91,7 +111,7 @@ function held_back(m, n, at, kind) {
   const c = question_combine(m, n, at)
   const terms = c.scalars.map((v, i) => `s<sub>${i}</sub> = ${escape(fmt(v, m.integer))}`)
   return `<div class="sum">${terms.join(", ")}, bias b${at.k} = ${escape(fmt(c.bias, m.integer))}</div>`
-    + `<div class="note">The output cell shows ? until you answer.</div>`
+    + `<div class="note">The output cell stays empty until you answer.</div>`
 }
 
 function shape_asked(m) {
@@ -142,7 +162,7 @@ function question_html(m, n, at, kind) {
   return html + `</div>` + score_html()
 }
 
-function write_question(html) {
+function write_question(html, focus = false) {
   question.setv({text: html, visible: true}, {sync: false})
   const view = typeof Bokeh === "undefined" ? null : Bokeh.index.find_one(question)
   if (view == null) return
@@ -161,8 +181,9 @@ function write_question(html) {
   }
   // The answer's field takes the focus where a person is using the page (not on load, which
   // would take it from the course page around an embed).
-  if (document.activeElement != null && document.activeElement !== document.body) {
-    setTimeout(() => root.querySelector("input, .choices button")?.focus({preventScroll: true}), 0)
+  if (focus || (document.activeElement != null && document.activeElement !== document.body)) {
+    const first = root.querySelector("input, .choices button, [data-act=continue]")
+    setTimeout(() => first?.focus({preventScroll: true}), 0)
   }
 }
 
@@ -208,10 +229,11 @@ function answer(act) {
     const shape = shape_asked(m), sizes_typed = shape.sides.map(([side]) => field(side))
     const size = shape.sides.map(([, value]) => value)
     right = sizes_typed.join("x") === size.join("x")
-    const formulas = meta.data.formulas?.[0] ?? ""
+    const formulas = meta.data.formulas?.[0] ?? ""  // each formula ends with its value
     told = `Its shape: ${shape.what} is ${size.join("x")}`
       + ` (${shape.sides.map(([side]) => side).join(" x ")}). ${shape.why} ${formulas}`
     q.shape = shape_signature(m)
+    show_headings()
   } else {
     if (act !== "check") return
     const v = question_value(m, n, at), typed = field("value")
@@ -227,7 +249,7 @@ function answer(act) {
   const mark = right ? "✓ Correct." : "✗ Not quite."
   write_question(`<div class="told ${right ? "right" : "wrong"}"><b>${mark}</b> ${escape(told)}</div>`
     + `<button type="button" data-act="continue">${kind === "shape" ? "Go on" : "Show the step"}</button>`
-    + score_html())
+    + score_html(), true)
   live_region().textContent = `${mark} ${told} Score: ${q.right} of ${q.asked} right.`
   q.answered = n
   if (kind !== "shape") render(n)  // the step, its arithmetic in the readout
@@ -235,9 +257,11 @@ function answer(act) {
 
 function go_on() {
   // After the answer: the step as it is, and the question put away until the next.
-  const n = state.n
-  quiz().answered = null
+  const n = state.n, q = quiz()
+  q.answered = null
   question.setv({visible: false}, {sync: false})
+  show_headings()
+  // A step whose result is on screen stays so: what is still to ask waits for the next step.
   if (must_ask(n)) ask(n)
   else {
     render(n)
@@ -253,6 +277,7 @@ function forget_answers() {
   const q = quiz(), numbers = fingerprint()
   if (q.numbers === numbers) return
   q.numbers = numbers
+  state.headings_kept = undefined  // the new headings came with the new arrays
   q.seen.clear()
   q.asking = null
   q.answered = null
