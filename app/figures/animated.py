@@ -237,7 +237,13 @@ def script(name: str) -> str:
 
     join(name)
     shared = [CONTROLS, REACH, PREDICT]
-    return "\n".join([*shared, *((SCRIPTS / file).read_text() for file in joined)])
+    return _uncommented("\n".join([*shared, *((SCRIPTS / file).read_text() for file in joined)]))
+
+
+def _uncommented(code: str) -> str:
+    """The code without its lines of comment: they travel to every session's browser, where
+    nobody reads them (a sixth of a session's document); the files under js/ keep them."""
+    return "\n".join(line for line in code.split("\n") if not line.lstrip().startswith("//"))
 
 
 def pace(steps: int) -> float:
