@@ -200,8 +200,7 @@ function offer_pan() {
   const box = panned_box()
   if (box == null) return
   const wider = box.scrollWidth > box.clientWidth + 2
-  const at_right = box.scrollLeft >= (box.scrollWidth - box.clientWidth) / 2
-  const label = at_right ? "◀ Show the left of the picture" : "Show the right of the picture ▶"
+  const label = panned_right(box) ? "◀ Show the left of the picture" : "Show the right of the picture ▶"
   if (pan.visible !== wider || pan.label !== label) pan.setv({visible: wider, label}, {sync: false})
   if (!state.pan_listened) {
     state.pan_listened = true
@@ -213,8 +212,12 @@ function pan_across() {
   // To the far side of the picture from where it is.
   const box = panned_box()
   if (box == null) return
-  const at_right = box.scrollLeft >= (box.scrollWidth - box.clientWidth) / 2
-  box.scrollTo({left: at_right ? 0 : box.scrollWidth, behavior: "smooth"})
+  box.scrollTo({left: panned_right(box) ? 0 : box.scrollWidth, behavior: "smooth"})
+}
+
+function panned_right(box) {
+  // Whether the box shows the right half of the picture more than the left.
+  return box.scrollLeft >= (box.scrollWidth - box.clientWidth) / 2
 }
 
 function resize_in_place(view) {

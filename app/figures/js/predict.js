@@ -155,9 +155,10 @@ function question_html(m, n, at, kind) {
     }
     html += `<button type="button" data-act="check">Check</button>`
   } else {
-    html += `<label>${escape(question_value(m, n, at).what)} = <input type="text"`
-      + ` inputmode="decimal" size="8" data-field="value" aria-label="Your answer: the value of`
-      + ` ${escape(question_value(m, n, at).what)}"></label> <button type="button" data-act="check">Check</button>`
+    const what = escape(question_value(m, n, at).what)
+    html += `<label>${what} = <input type="text" inputmode="decimal" size="8" data-field="value"`
+      + ` aria-label="Your answer: the value of ${what}"></label>`
+      + ` <button type="button" data-act="check">Check</button>`
   }
   return html + `</div>` + score_html()
 }
